@@ -1,0 +1,132 @@
+# rkeras: one entry point for setup, generation, tests, docs, demo and benchmarks.
+# `make setup` is idempotent: stamps and file dependencies make a second run take seconds.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+RLIB := $(ROOT)/.rlib
+STAMPS := $(ROOT)/.stamps
+PKG := r-package
+BUNDLE := $(PKG)/inst/python/rkeras_backend
+
+# Every target that runs R finds Python and the project library this way.
+export RETICULATE_PYTHON := $(PY)
+export R_LIBS := $(RLIB)
+export R_LIBS_USER := $(RLIB)
+export TF_CPP_MIN_LOG_LEVEL := 2
+# R CMD check --as-cran without network access or TeX.
+export _R_CHECK_CRAN_INCOMING_ := false
+export _R_CHECK_CRAN_INCOMING_REMOTE_ := false
+export _R_CHECK_SYSTEM_CLOCK_ := 0
+export _R_CHECK_FORCE_SUGGESTS_ := false
+export R_PROFILE_USER := $(ROOT)/tools/Rprofile
+export RKERAS_ROOT := $(ROOT)
+
+APT_PACKAGES := r-base-core r-cran-reticulate r-cran-testthat r-cran-roxygen2 r-cran-knitr \
+  r-cran-rmarkdown r-cran-pkgdown r-cran-cli r-cran-rlang r-cran-generics qpdf pandoc tidy \
+  chromium python3-venv
+
+R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -type f 2>/dev/null) \
+  $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
+
+.PHONY: help setup generate bundle document install test test-python test-r check-generated \
+  check-docs check-r demo docs bench test-backends lint clean
+
+help:
+	@echo "make setup   install everything (Debian R packages, .venv, .rlib)"
+	@echo "make demo    regenerate, install and run the attention demo"
+	@echo "make test    every test: pytest, codegen check, docs sync, testthat, R CMD check"
+	@echo "make docs    build the pkgdown site into $(PKG)/docs"
+	@echo "make bench   run the benchmarks"
+
+setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rlib
+
+$(STAMPS)/apt:
+	@mkdir -p $(STAMPS)
+	@missing=$$(for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@touch $@
+
+# Built on Debian's Python: a pyenv Python started from R loads the wrong libpython.
+$(STAMPS)/venv: requirements.lock pyproject.toml | $(STAMPS)/apt
+	@mkdir -p $(STAMPS)
+	@[ -x $(PY) ] || /usr/bin/python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(STAMPS)/rlib: $(R_SOURCES) | $(STAMPS)/apt
+	@mkdir -p $(RLIB)
+	R CMD INSTALL --no-multiarch --library=$(RLIB) $(PKG) >$(STAMPS)/install.log 2>&1 \
+	  || { cat $(STAMPS)/install.log; exit 1; }
+	@touch $@
+
+# The R package bundles rkeras_backend. The committed copy is made here, never
+# by hand, and check-generated fails when it differs from python_backend/.
+bundle:
+	@rm -rf $(BUNDLE) && mkdir -p $(dir $(BUNDLE))
+	@tar -C python_backend --exclude=__pycache__ -cf - rkeras_backend | tar -C $(dir $(BUNDLE)) -xf -
+	@echo "bundled python_backend/rkeras_backend into $(BUNDLE)"
+
+generate: $(STAMPS)/venv bundle
+	$(PY) -m codegen generate
+
+document: $(STAMPS)/apt
+	Rscript -e 'roxygen2::roxygenise("$(PKG)")'
+
+install: generate document $(STAMPS)/rlib
+
+test: setup test-python check-generated check-docs test-r check-r
+	@echo "make test: all checks passed"
+
+test-python: $(STAMPS)/venv
+	$(PY) -m pytest tests
+
+check-generated: $(STAMPS)/venv
+	$(PY) -m codegen check
+	@diff -r -x __pycache__ python_backend/rkeras_backend $(BUNDLE) \
+	  || { echo "$(BUNDLE) differs from python_backend/rkeras_backend: run make bundle"; exit 1; }
+
+# man/ and NAMESPACE must be exactly what roxygen2 makes of R/.
+check-docs: $(STAMPS)/apt
+	@tmp=$$(mktemp -d); cp -r $(PKG) $$tmp/pkg; \
+	Rscript -e 'roxygen2::roxygenise("'$$tmp/pkg'")' >/dev/null 2>&1; \
+	if ! diff -r $(PKG)/man $$tmp/pkg/man || ! diff $(PKG)/NAMESPACE $$tmp/pkg/NAMESPACE; then \
+	  echo "man/ or NAMESPACE is stale: run make document"; rm -rf $$tmp; exit 1; fi; \
+	rm -rf $$tmp; echo "man/ and NAMESPACE match roxygen2"
+
+test-r: $(STAMPS)/rlib
+	Rscript -e 'testthat::test_dir("$(PKG)/tests/testthat", package = "rkeras", load_package = "installed", stop_on_failure = TRUE)'
+
+check-r: $(STAMPS)/rlib
+	@rm -rf build/check && mkdir -p build/check
+	cd build/check && R CMD build $(ROOT)/$(PKG) >/dev/null
+	cd build/check && R CMD check --as-cran --no-manual rkeras_*.tar.gz
+	@! grep -E "^Status: .*(ERROR|WARNING|NOTE)" build/check/rkeras.Rcheck/00check.log
+
+demo: setup generate $(STAMPS)/rlib
+	Rscript demo/attention_demo.R
+
+docs: setup generate document $(STAMPS)/rlib
+	Rscript tools/build_site.R
+
+bench: setup
+	$(PY) bench/attention.py
+	$(PY) bench/codegen.py
+	Rscript bench/r_overhead.R
+
+lint: $(STAMPS)/venv
+	$(PY) -m ruff check codegen python_backend tests bench
+
+clean:
+	rm -rf $(STAMPS) $(RLIB) build $(PKG)/docs

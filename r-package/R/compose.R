@@ -1,0 +1,140 @@
+# The one body behind every generated layer wrapper: build the layer, then
+# compose it with `object` as the Value section of each reference page says.
+#
+#   object missing or NULL   -> the Layer instance
+#   a Sequential model       -> the layer is added in place; the model, invisibly
+#   a tensor, array or list  -> the layer is called on it; its output
+#
+# `args` holds the constructor arguments, already coerced by the wrapper.
+# `call_args` maps each call argument the spec declares to its coercer, so
+# such arguments given in `...` go to the call, not the constructor.
+# `inputs` names how `object` enters the call: "inputs" passes it whole;
+# several names spread a list over those parameters (query, value, key).
+
+# Layer keyword arguments every Keras layer accepts, whatever its spec.
+layer_kwarg_coercers <- list(
+  name = arg_string,
+  dtype = function(x, arg, call) x,
+  trainable = arg_flag
+)
+
+compose_layer <- function(object, py_class, args, dots = list(), call_args = list(),
+                          inputs = "inputs") {
+  call <- rlang::caller_env()
+  # Forced first, so nested wrappers create their layers in reading order.
+  object <- if (missing(object)) NULL else object
+  routed <- route_dots(dots, call_args, call)
+  layer <- with_python_errors(
+    do.call(py_class(py_class), c(args, routed$layer_kwargs)),
+    call
+  )
+  if (is.null(object)) {
+    refuse_call_args(routed$call_args, "`object` is `NULL`", call)
+    return(layer)
+  }
+  if (is_instance(object, "keras.Sequential")) {
+    refuse_call_args(routed$call_args, "`object` is a sequential model", call)
+    with_python_errors(object$add(layer), call)
+    return(invisible(object))
+  }
+  call_layer(layer, object, routed$call_args, inputs, call)
+}
+
+call_layer <- function(layer, object, call_args, inputs, call) {
+  if (length(inputs) > 1L) {
+    object <- spread_inputs(object, inputs, call)
+  } else {
+    object <- list(object)
+  }
+  with_python_errors(do.call(layer, c(object, call_args)), call)
+}
+
+spread_inputs <- function(object, inputs, call) {
+  if (!is.list(object) || inherits(object, "python.builtin.object")) {
+    return(list(object))
+  }
+  if (length(object) > length(inputs)) {
+    cli::cli_abort(
+      "{.arg object} must be a list of at most {length(inputs)} tensors ({.arg {inputs}}), not a list of length {length(object)}.",
+      call = call
+    )
+  }
+  if (is.null(names(object))) {
+    names(object) <- inputs[seq_along(object)]
+  }
+  object
+}
+
+route_dots <- function(dots, call_args, call) {
+  routed <- list(layer_kwargs = list(), call_args = list())
+  if (length(dots) == 0L) {
+    return(routed)
+  }
+  names <- names(dots) %||% rep("", length(dots))
+  for (i in seq_along(dots)) {
+    name <- names[[i]]
+    value <- dots[[i]]
+    if (!nzchar(name)) {
+      cli::cli_abort(
+        c(
+          "Every argument in {.arg ...} must be named.",
+          "x" = "Argument {i} of {.arg ...} is unnamed: {describe_value(value)}."
+        ),
+        call = call
+      )
+    }
+    if (!is.null(call_args[[name]])) {
+      if (!is.null(value)) {
+        routed$call_args[[name]] <- call_args[[name]](value, name, call = call)
+      }
+    } else if (!is.null(layer_kwarg_coercers[[name]])) {
+      routed$layer_kwargs[[name]] <- layer_kwarg_coercers[[name]](value, name, call = call)
+    } else {
+      abort_unknown_dot(name, c(names(call_args), names(layer_kwarg_coercers)), call)
+    }
+  }
+  routed
+}
+
+abort_unknown_dot <- function(name, known, call) {
+  closest <- closest_name(name, known)
+  suggestion <- if (!is.null(closest)) c("i" = "Did you mean {.arg {closest}}?")
+  cli::cli_abort(
+    c(
+      "Unknown argument {.arg {name}} in {.arg ...}.",
+      "i" = "{.arg ...} takes the call arguments {.arg {names_or_none(known, layer_kwarg_coercers)}} and the layer arguments {.arg {names(layer_kwarg_coercers)}}.",
+      suggestion
+    ),
+    call = call
+  )
+}
+
+names_or_none <- function(known, layer_kwargs) {
+  setdiff(known, names(layer_kwargs))
+}
+
+# A misspelling (a few edits away) or a truncation of a known name.
+closest_name <- function(name, known) {
+  if (!length(known)) {
+    return(NULL)
+  }
+  distance <- utils::adist(name, known)[1, ]
+  distance[startsWith(known, name)] <- 0
+  if (min(distance) > max(2, nchar(name) %/% 3)) {
+    return(NULL)
+  }
+  known[[which.min(distance)]]
+}
+
+refuse_call_args <- function(call_args, why, call) {
+  if (length(call_args)) {
+    cli::cli_abort(
+      c(
+        "Call argument{?s} {.arg {names(call_args)}} can only be used when {.arg object} is a tensor or array.",
+        "x" = "Here {why}, so the layer is not called.",
+        "i" = "Call the layer instead: {.code layer <- ...; layer(inputs, {names(call_args)[[1]]} = ...)}."
+      ),
+      call = call
+    )
+  }
+}

@@ -1,0 +1,72 @@
+# Tensors and shapes as an R user expects them: as.array() gives an R array,
+# dim() gives the dimensions with NA where unknown, and shape() prints as
+# shape(NA, 8, 16), as keras3 does.
+
+#' Tensor shapes
+#'
+#' `shape()` builds a shape from numbers, or reads the shape of a tensor.
+#' Unknown dimensions are `NA`.
+#'
+#' @param ... Whole numbers (or `NA`), or a single tensor.
+#' @returns An `rkeras_shape`: a list of whole numbers and `NA`s that prints
+#'   as `shape(NA, 8, 16)`.
+#' @export
+#' @examplesIf rkeras::is_keras_available()
+#' shape(NA, 8, 16)
+#' shape(keras_input(shape = c(8, 16)))
+shape <- function(...) {
+  dims <- list(...)
+  if (length(dims) == 1L && inherits(dims[[1]], "python.builtin.object")) {
+    dims <- tensor_dims(dims[[1]])
+  } else {
+    dims <- lapply(dims, function(d) {
+      if (is.null(d) || identical(d, NA)) {
+        return(NA_integer_)
+      }
+      if (!is_whole_number(d)) {
+        cli::cli_abort("Each dimension in {.arg ...} must be a whole number or {.code NA}, not {describe_value(d)}.")
+      }
+      as.integer(d)
+    })
+  }
+  structure(dims, class = "rkeras_shape")
+}
+
+#' @export
+format.rkeras_shape <- function(x, ...) {
+  dims <- vapply(unclass(x), function(d) if (is.na(d)) "NA" else format(d), "")
+  sprintf("shape(%s)", paste(dims, collapse = ", "))
+}
+
+#' @export
+print.rkeras_shape <- function(x, ...) {
+  cat(format(x), "\n", sep = "")
+  invisible(x)
+}
+
+#' @export
+as.integer.rkeras_shape <- function(x, ...) {
+  vapply(unclass(x), as.integer, 1L)
+}
+
+tensor_dims <- function(x) {
+  dims <- reticulate::py_to_r(reticulate::py_get_attr(x, "shape"))
+  lapply(dims, function(d) if (is.null(d)) NA_integer_ else as.integer(d))
+}
+
+# Registered on every Python object: more specific methods (reticulate's for
+# NumPy arrays) still win, and Keras's own conversion handles the tensors of
+# each backend (TensorFlow, JAX, torch).
+#' @export
+as.array.python.builtin.object <- function(x, ...) {
+  # keras is imported with conversion on, so the NumPy result arrives as an R array.
+  with_python_errors(keras_module()$ops$convert_to_numpy(x), rlang::current_env())
+}
+
+#' @export
+dim.python.builtin.object <- function(x) {
+  if (!reticulate::py_has_attr(x, "shape")) {
+    return(NULL)
+  }
+  as.integer(structure(tensor_dims(x), class = "rkeras_shape"))
+}

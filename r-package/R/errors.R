@@ -1,0 +1,91 @@
+# Errors an R user can act on: one cli message that names the argument, what
+# was expected and what was received, never a Python traceback.
+
+abort_arg <- function(arg, expected, x, nullable = FALSE, call) {
+  if (nullable) {
+    expected <- paste(expected, "or `NULL`")
+  }
+  received <- describe_value(x)
+  cli::cli_abort(
+    "{.arg {arg}} must be {expected}, not {received}.",
+    call = call,
+    class = "rkeras_arg_error"
+  )
+}
+
+describe_value <- function(x) {
+  if (is.null(x)) {
+    return("`NULL`")
+  }
+  if (inherits(x, "python.builtin.object")) {
+    return(sprintf("a Python object of class <%s>", class(x)[[1]]))
+  }
+  if (is.atomic(x) && length(x) == 1L) {
+    if (is.na(x)) {
+      return("`NA`")
+    }
+    return(switch(typeof(x),
+      logical = sprintf("`%s`", x),
+      character = sprintf('the string "%s"', x),
+      double = ,
+      integer = sprintf("the number %s", format(x)),
+      sprintf("a %s", typeof(x))
+    ))
+  }
+  if (is.atomic(x)) {
+    return(sprintf("a %s vector of length %d", typeof(x), length(x)))
+  }
+  if (is.function(x)) {
+    return("a function")
+  }
+  if (is.list(x)) {
+    return(sprintf("a list of length %d", length(x)))
+  }
+  sprintf("an object of class <%s>", class(x)[[1]])
+}
+
+# Run `expr`, turning a Python exception into an R error raised from `call`.
+# Keras's own messages already name the argument; we keep them and drop the
+# traceback.
+with_python_errors <- function(expr, call) {
+  tryCatch(expr, error = function(e) {
+    py_error <- python_error(e)
+    if (is.null(py_error)) {
+      stop(e)
+    }
+    cli::cli_abort(
+      c("{py_error$value}", "i" = "Raised in Python as {.cls {py_error$type}}."),
+      call = call,
+      class = c(paste0("rkeras_python_", py_error$type), "rkeras_python_error")
+    )
+  })
+}
+
+# reticulate 1.28 signals a Python exception as an Rcpp::exception whose
+# message is "Type: value"; newer versions give conditions of class
+# python.builtin.<Type> and keep the details in py_last_error().
+python_error <- function(e) {
+  if (inherits(e, "python.builtin.BaseException")) {
+    last <- reticulate::py_last_error()
+    return(python_error_parts(last$type, last$value))
+  }
+  if (!inherits(e, "Rcpp::exception")) {
+    return(NULL)
+  }
+  found <- regmatches(
+    conditionMessage(e),
+    regexec("^([A-Za-z_][A-Za-z0-9_.]*): (.*)$", conditionMessage(e))
+  )[[1]]
+  if (length(found) != 3L) {
+    return(NULL)
+  }
+  python_error_parts(found[[2]], found[[3]])
+}
+
+# Keras styles some messages with terminal escapes, and reticulate 1.28 gives
+# the exception's full dotted class; an R user needs neither.
+python_error_parts <- function(type, value) {
+  value <- sub("\n+Detailed traceback:.*$", "", value)
+  type <- sub(".*\\.", "", gsub("^<|>$", "", type))
+  list(type = type, value = trimws(cli::ansi_strip(value)))
+}

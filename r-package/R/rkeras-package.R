@@ -1,0 +1,3 @@
+#' @keywords internal
+#' @importFrom rlang %||%
+"_PACKAGE"

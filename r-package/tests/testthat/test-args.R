@@ -1,0 +1,52 @@
+# The coercers behind every generated wrapper: pure R, no Python needed.
+
+test_that("arg_integer turns whole doubles into integers, as Python ints need", {
+  expect_identical(arg_integer(42, "seed"), 42L)
+  expect_identical(arg_integer(3L, "units", min = 1), 3L)
+  expect_null(arg_integer(NULL, "seed", nullable = TRUE))
+})
+
+test_that("arg_integer names the argument and what it received", {
+  expect_error(arg_integer(1.5, "seed"), "`seed` must be a whole number, not the number 1.5.", fixed = TRUE)
+  expect_error(arg_integer("4", "units"), "`units` must be a whole number, not the string \"4\".", fixed = TRUE)
+  expect_error(arg_integer(NULL, "seed"), "`seed` must be a whole number, not `NULL`.", fixed = TRUE)
+  expect_error(arg_integer(0, "units", min = 1), "`units` must be a whole number >= 1, not the number 0.", fixed = TRUE)
+  expect_error(arg_integer(c(1, 2), "units"), "not a double vector of length 2", fixed = TRUE)
+  expect_error(arg_integer(2.5, "seed", nullable = TRUE), "a whole number or `NULL`", fixed = TRUE)
+})
+
+test_that("arg_number checks open and closed ranges", {
+  expect_identical(arg_number(0, "dropout", min = 0, max = 1, max_open = TRUE), 0)
+  expect_identical(arg_number(1L, "rate"), 1)
+  expect_error(
+    arg_number(1, "dropout", min = 0, max = 1, max_open = TRUE),
+    "`dropout` must be a number in [0, 1), not the number 1.", fixed = TRUE
+  )
+  expect_error(arg_number(-0.1, "dropout", min = 0, max = 1), "in [0, 1], not the number -0.1", fixed = TRUE)
+  expect_error(arg_number(NA_real_, "dropout"), "`dropout` must be a number, not `NA`.", fixed = TRUE)
+})
+
+test_that("arg_flag and arg_choice reject near misses", {
+  expect_true(arg_flag(TRUE, "use_scale"))
+  expect_error(arg_flag("yes", "use_scale"), "`use_scale` must be `TRUE` or `FALSE`, not the string \"yes\".", fixed = TRUE)
+  expect_error(arg_flag(NA, "use_scale"), "not `NA`", fixed = TRUE)
+  expect_identical(arg_choice("concat", "score_mode", c("dot", "concat")), "concat")
+  expect_error(
+    arg_choice("Dot", "score_mode", c("dot", "concat")),
+    "`score_mode` must be one of \"dot\", \"concat\", not the string \"Dot\".", fixed = TRUE
+  )
+})
+
+test_that("arg_shape accepts NA for unknown dimensions and rejects fractions", {
+  skip_if_no_keras()
+  shape <- arg_shape(c(NA, 8, 16), "shape")
+  expect_s3_class(shape, "python.builtin.tuple")
+  expect_identical(reticulate::py_to_r(shape), list(NULL, 8L, 16L))
+  expect_error(arg_shape(c(8, 1.5), "shape"), "`shape` must be a shape", fixed = TRUE)
+  expect_error(arg_shape("8", "shape"), "not the string \"8\"", fixed = TRUE)
+})
+
+test_that("arg_tensors names the offending element", {
+  expect_error(arg_tensors(list(NULL, "x"), "mask"), "`mask[[2]]` must be a tensor, an R array or `NULL`", fixed = TRUE)
+  expect_error(arg_tensors(matrix(TRUE, 2, 2), "mask"), "`mask` must be a list of tensors or R arrays", fixed = TRUE)
+})

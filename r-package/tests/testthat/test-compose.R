@@ -1,0 +1,94 @@
+# The three ways a generated wrapper composes, and how `...` is routed.
+
+test_that("NULL or missing object returns a Layer instance", {
+  skip_if_no_keras()
+  layer <- layer_attention()
+  expect_true(is_instance(layer, "keras.layers.Layer"))
+  expect_true(is_instance(layer_attention(NULL), "keras.layers.Layer"))
+  config <- layer$get_config()
+  expect_identical(config$score_mode, "dot")
+  expect_false(config$use_scale)
+})
+
+test_that("a sequential model gets the layer added in place and returned invisibly", {
+  skip_if_no_keras()
+  model <- keras_model_sequential(name = "seq")
+  expect_invisible(result <- layer_attention(model, name = "att"))
+  expect_identical(result, model)
+  expect_length(model$layers, 1L)
+  expect_identical(model$layers[[1]]$name, "att")
+})
+
+test_that("a list of symbolic inputs is called and gives a symbolic output", {
+  skip_if_no_keras()
+  query <- keras_input(shape = c(6, 4))
+  value <- keras_input(shape = c(9, 5))
+  key <- keras_input(shape = c(9, 4))
+  output <- layer_attention(list(query, value, key))
+  expect_identical(format(shape(output)), "shape(NA, 6, 5)")
+  both <- layer_attention(list(query, value, key), return_attention_scores = TRUE)
+  expect_length(both, 2L)
+  expect_identical(dim(both[[2]]), c(NA, 6L, 9L))
+})
+
+test_that("R arrays are accepted as inputs and as.array() brings the result back", {
+  skip_if_no_keras()
+  query <- random_array(2, 3, 4)
+  value <- random_array(2, 5, 4)
+  output <- as.array(layer_attention(list(query, value)))
+  expect_equal(output, r_attention(query, value)$output, tolerance = 1e-5)
+})
+
+test_that("objects are forced first, so nested layers are created in reading order", {
+  skip_if_no_keras()
+  input <- keras_input(shape = c(4, 3))
+  output <- layer_attention(layer_attention(list(input, input), name = "inner") |> list(input), name = "outer")
+  model <- keras_model(input, output)
+  names <- vapply(model$layers, function(l) l$name, "")
+  expect_identical(names[names != names[[1]]], c("inner", "outer"))
+})
+
+test_that("call arguments in `...` go to the call, layer arguments to the constructor", {
+  skip_if_no_keras()
+  query <- random_array(1, 4, 2)
+  out <- layer_attention(list(query, query), use_causal_mask = TRUE, return_attention_scores = TRUE,
+                         name = "routed", dtype = "float32")
+  weights <- as.array(out[[2]])
+  expect_equal(weights[1, 1, 2:4], c(0, 0, 0))
+})
+
+test_that("`...` rejects unnamed and unknown arguments, naming them", {
+  skip_if_no_keras()
+  expect_error(layer_attention(NULL, FALSE, "dot", 0, NULL, 3), "Every argument in `...` must be named.", fixed = TRUE)
+  expect_error(layer_attention(NULL, use_causal = TRUE), "Unknown argument `use_causal` in `...`.", fixed = TRUE)
+  expect_error(layer_attention(NULL, use_causal = TRUE), "Did you mean `use_causal_mask`?", fixed = TRUE)
+  expect_error(layer_attention(NULL, nmae = "x"), "Did you mean `name`?", fixed = TRUE)
+})
+
+test_that("call arguments are refused when the layer is not called", {
+  skip_if_no_keras()
+  expect_error(
+    layer_attention(use_causal_mask = TRUE),
+    "Call argument `use_causal_mask` can only be used when `object` is a tensor or array.", fixed = TRUE
+  )
+  model <- keras_model_sequential()
+  expect_error(layer_attention(model, return_attention_scores = TRUE), "is a sequential model", fixed = TRUE)
+})
+
+test_that("call arguments are validated by their declared types", {
+  skip_if_no_keras()
+  q <- random_array(1, 2, 2)
+  expect_error(layer_attention(list(q, q), use_causal_mask = "yes"), "`use_causal_mask` must be `TRUE` or `FALSE`", fixed = TRUE)
+  expect_error(layer_attention(list(q, q), mask = TRUE), "`mask` must be a list of tensors or R arrays", fixed = TRUE)
+})
+
+test_that("a layer instance is callable from R and returns an R list for two outputs", {
+  skip_if_no_keras()
+  layer <- layer_attention()
+  query <- random_array(2, 3, 4)
+  value <- random_array(2, 5, 4)
+  out <- layer(list(query, value), return_attention_scores = TRUE)
+  expect_type(out, "list")
+  expect_length(out, 2L)
+  expect_identical(dim(as.array(out[[2]])), c(2L, 3L, 5L))
+})

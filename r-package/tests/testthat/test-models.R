@@ -1,0 +1,51 @@
+# The model functions keep keras3's names; numbers from R are coerced.
+
+test_that("keras_input builds a symbolic tensor and validates its shape", {
+  skip_if_no_keras()
+  input <- keras_input(shape = c(NA, 16), name = "tokens")
+  expect_identical(format(shape(input)), "shape(NA, NA, 16)")
+  expect_error(keras_input(shape = c(2.5)), "`shape` must be a shape", fixed = TRUE)
+  expect_error(keras_input(shape = 4, batch_size = 0), "`batch_size` must be a whole number >= 1", fixed = TRUE)
+})
+
+test_that("shape() prints the way R users expect", {
+  skip_if_no_keras()
+  expect_output(print(shape(NA, 8, 16)), "shape(NA, 8, 16)", fixed = TRUE)
+  expect_identical(as.integer(shape(3, 4)), c(3L, 4L))
+})
+
+test_that("compile, fit, evaluate and predict train a model from R arrays", {
+  skip_if_no_keras()
+  set.seed(2)
+  input <- keras_input(shape = c(6, 4))
+  output <- layer_attention(list(input, input), use_scale = TRUE)
+  model <- keras_model(input, output)
+  expect_invisible(compile(model, optimizer = "adam", loss = "mse", metrics = "mae"))
+  x <- random_array(32, 6, 4)
+  history <- fit(model, x, x, epochs = 3, batch_size = 16, verbose = 0)
+  expect_s3_class(history, "rkeras_history")
+  expect_named(history$metrics, c("loss", "mae"))
+  expect_length(history$metrics$loss, 3L)
+  expect_output(print(history), "Trained 3 epochs.", fixed = TRUE)
+  frame <- as.data.frame(history)
+  expect_identical(nrow(frame), 6L)
+  scores <- evaluate(model, x, x, verbose = 0)
+  expect_named(scores, c("loss", "mae"))
+  predictions <- predict(model, x, batch_size = 8, verbose = 0)
+  expect_true(is.array(predictions))
+  expect_identical(dim(predictions), c(32L, 6L, 4L))
+  expect_error(fit(model, x, x, epochs = 1.5), "`epochs` must be a whole number >= 1, not the number 1.5.", fixed = TRUE)
+})
+
+test_that("model functions reject what is not a model", {
+  skip_if_no_keras()
+  expect_error(compile(layer_attention()), "`object` must be a Keras model", fixed = TRUE)
+})
+
+test_that("keras_model_sequential pipes into layer functions", {
+  skip_if_no_keras()
+  model <- keras_model_sequential(name = "piped")
+  model |> layer_attention(name = "first") |> layer_attention(name = "second")
+  expect_identical(vapply(model$layers, function(l) l$name, ""), c("first", "second"))
+  expect_identical(model$name, "piped")
+})
