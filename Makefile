@@ -115,7 +115,7 @@ check-r: $(STAMPS)/rlib
 	@! grep -E "^Status: .*(ERROR|WARNING|NOTE)" build/check/rkeras.Rcheck/00check.log
 
 demo: setup generate $(STAMPS)/rlib
-	Rscript demo/attention_demo.R
+	Rscript $(PKG)/demo/attention.R
 
 docs: setup generate document $(STAMPS)/rlib
 	Rscript tools/build_site.R
