@@ -1,0 +1,352 @@
+"""The type vocabulary of spec arguments.
+
+A type says what values an argument accepts.  On the R side (see
+``codegen.view``) it picks the runtime coercer, so integer arguments reach
+Python as ints and set membership and ranges are checked before anything
+reaches Python.  Here it checks that a spec's own default is acceptable.
+
+In YAML a type is its bare name (``flag``) or a one-key mapping carrying its
+parameters (``{number: {min: 0, max: 1, max_open: true}}``, ``{choice: [a, b]}``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from codegen.diagnostics import ErrorLog, did_you_mean
+from codegen.fields import Fields
+from codegen.rsyntax import R_INTEGER_MAX
+from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe
+
+Value = str | int | float | bool | None | tuple["Value", ...]
+TypeSpec = str | dict[str, object]
+
+
+def show_value(value: Value) -> str:
+    """A value as YAML would spell it, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(show_value(item) for item in value) + "]"
+    return repr(value)
+
+
+def _is_whole(value: Value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_real(value: Value) -> bool:
+    return (_is_whole(value) or isinstance(value, float)) and math.isfinite(value)
+
+
+def _fits_r_integer(value: int) -> bool:
+    return -R_INTEGER_MAX <= value <= R_INTEGER_MAX
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: ClassVar[str] = "flag"
+
+    def value_problem(self, value: Value) -> str | None:
+        if isinstance(value, bool):
+            return None
+        return "does not match type flag (expected true or false)"
+
+
+@dataclass(frozen=True)
+class Integer:
+    name: ClassVar[str] = "integer"
+    min: int | None = None
+    max: int | None = None
+
+    def value_problem(self, value: Value) -> str | None:
+        if not _is_whole(value) or not _fits_r_integer(value):
+            return "does not match type integer (expected a whole number within R's integer range)"
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            return f"is outside its range {format_range(self.min, self.max, False, False)}"
+        return None
+
+
+@dataclass(frozen=True)
+class Number:
+    name: ClassVar[str] = "number"
+    min: int | float | None = None
+    max: int | float | None = None
+    min_open: bool = False
+    max_open: bool = False
+
+    def value_problem(self, value: Value) -> str | None:
+        if not _is_real(value):
+            return "does not match type number (expected a finite number)"
+        below = self.min is not None and (value <= self.min if self.min_open else value < self.min)
+        above = self.max is not None and (value >= self.max if self.max_open else value > self.max)
+        if below or above:
+            range_text = format_range(self.min, self.max, self.min_open, self.max_open)
+            return f"is outside its range {range_text}"
+        return None
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: ClassVar[str] = "choice"
+    options: tuple[str, ...]
+
+    def value_problem(self, value: Value) -> str | None:
+        if isinstance(value, str) and value in self.options:
+            return None
+        listed = ", ".join(repr(option) for option in self.options)
+        hint = did_you_mean(value, self.options) if isinstance(value, str) else ""
+        return f"is not one of {listed}{hint}"
+
+
+@dataclass(frozen=True)
+class String:
+    name: ClassVar[str] = "string"
+
+    def value_problem(self, value: Value) -> str | None:
+        return None if isinstance(value, str) else "does not match type string (expected a string)"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A tensor shape: whole numbers, null for an unknown dimension."""
+
+    name: ClassVar[str] = "shape"
+
+    def value_problem(self, value: Value) -> str | None:
+        if isinstance(value, tuple) and all(
+            item is None or (_is_whole(item) and 0 <= item <= R_INTEGER_MAX) for item in value
+        ):
+            return None
+        return "does not match type shape (expected a list of non-negative whole numbers or nulls)"
+
+
+@dataclass(frozen=True)
+class Integers:
+    """One whole number or several, e.g. a kernel size given per dimension."""
+
+    name: ClassVar[str] = "integers"
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if items and all(_is_whole(item) and _fits_r_integer(item) for item in items):
+            return None
+        return "does not match type integers (expected a whole number or a list of them)"
+
+
+@dataclass(frozen=True)
+class Tensor:
+    name: ClassVar[str] = "tensor"
+
+    def value_problem(self, value: Value) -> str | None:
+        return "cannot be the default of type tensor (only null can)"
+
+
+@dataclass(frozen=True)
+class Tensors:
+    name: ClassVar[str] = "tensors"
+
+    def value_problem(self, value: Value) -> str | None:
+        return "cannot be the default of type tensors (only null can)"
+
+
+@dataclass(frozen=True)
+class Passthrough:
+    """Handed to Python as R gives it (activations, initializers: strings or objects)."""
+
+    name: ClassVar[str] = "passthrough"
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(item, tuple) for item in items):
+            return "cannot be written as an R default (nested lists are not supported)"
+        if any(_is_whole(item) and not _fits_r_integer(item) for item in items):
+            return "does not fit in an R integer (write it as a float to pass a double)"
+        return None
+
+
+ArgType = (
+    Flag | Integer | Number | Choice | String | Shape | Integers | Tensor | Tensors | Passthrough
+)
+
+TYPES: dict[str, type[ArgType]] = {
+    cls.name: cls
+    for cls in (
+        Flag,
+        Integer,
+        Number,
+        Choice,
+        String,
+        Shape,
+        Integers,
+        Tensor,
+        Tensors,
+        Passthrough,
+    )
+}
+_PARAMETERIZED = {"integer", "number", "choice"}
+# The runtime calls a call argument's coercer as f(x, arg): no parameters fit,
+# and there is no identity coercer for passthrough.
+CALL_TYPES = tuple(name for name in TYPES if name not in {"choice", "passthrough"})
+
+
+def format_range(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    left = "(" if low_open or low is None else "["
+    right = ")" if high_open or high is None else "]"
+    low_text = "-inf" if low is None else show_value(low)
+    high_text = "inf" if high is None else show_value(high)
+    return f"{left}{low_text}, {high_text}{right}"
+
+
+def parse_type(node: YamlNode, errors: ErrorLog, *, for_call: bool = False) -> ArgType | None:
+    if isinstance(node, YamlScalar) and isinstance(node.value, str):
+        name, parameters = node.value, None
+    elif isinstance(node, YamlMap) and len(node.entries) == 1:
+        name, parameters = node.entries[0].key, node.entries[0].value
+    else:
+        got = (
+            f"a mapping with {len(node.entries)} keys"
+            if isinstance(node, YamlMap)
+            else describe(node)
+        )
+        errors.add(
+            node.position,
+            f"type must be a type name or a one-key mapping of name to parameters, got {got}",
+        )
+        return None
+    allowed = CALL_TYPES if for_call else tuple(TYPES)
+    if name not in allowed:
+        if name in TYPES:
+            errors.add(node.position, f"type '{name}' is not available for call arguments")
+        else:
+            hint = did_you_mean(name, allowed) or f"; expected one of {', '.join(allowed)}"
+            errors.add(node.position, f"unknown type '{name}'{hint}")
+        return None
+    if parameters is None:
+        if name == "choice":
+            errors.add(node.position, "type 'choice' needs its options, e.g. {choice: [a, b]}")
+            return None
+        return TYPES[name]()
+    if for_call:
+        errors.add(
+            node.position,
+            "call argument types take no parameters (the runtime calls them as f(x, arg))",
+        )
+        return None
+    if name not in _PARAMETERIZED:
+        errors.add(node.position, f"type '{name}' takes no parameters")
+        return None
+    return _PARAMETER_PARSERS[name](parameters, errors)
+
+
+def _parse_integer(node: YamlNode, errors: ErrorLog) -> Integer | None:
+    fields = Fields.read(node, "integer type", required=(), optional=("min", "max"), errors=errors)
+    if fields is None:
+        return None
+    bounds = [_bound(fields, key, _is_whole, "a whole number", errors) for key in ("min", "max")]
+    if any(bound is _INVALID for bound in bounds):
+        return None
+    low, high = bounds
+    if not _ordered(fields, low, high, errors):
+        return None
+    return Integer(low, high)
+
+
+def _parse_number(node: YamlNode, errors: ErrorLog) -> Number | None:
+    fields = Fields.read(
+        node,
+        "number type",
+        required=(),
+        optional=("min", "max", "min_open", "max_open"),
+        errors=errors,
+    )
+    if fields is None:
+        return None
+    count_before = len(errors.errors)
+    low = _bound(fields, "min", _is_real, "a finite number", errors)
+    high = _bound(fields, "max", _is_real, "a finite number", errors)
+    low_open = fields.flag("min_open", False)
+    high_open = fields.flag("max_open", False)
+    for open_key, bound_key, bound in (("min_open", "min", low), ("max_open", "max", high)):
+        if fields.has(open_key) and bound is None:
+            errors.add(fields.node(open_key).position, f"'{open_key}' needs '{bound_key}'")
+    if len(errors.errors) > count_before or not _ordered(fields, low, high, errors):
+        return None
+    return Number(low, high, low_open, high_open)
+
+
+_INVALID = object()
+
+
+def _bound(fields: Fields, key: str, accepts, expected: str, errors: ErrorLog):
+    node = fields.node(key)
+    if node is None:
+        return None
+    if isinstance(node, YamlScalar) and accepts(node.value):
+        return node.value
+    errors.add(node.position, f"'{key}' must be {expected}, got {describe(node)}")
+    return _INVALID
+
+
+def _ordered(fields: Fields, low, high, errors: ErrorLog) -> bool:
+    if low is not None and high is not None and low > high:
+        errors.add(fields.node("min").position, f"'min' {low!r} is greater than 'max' {high!r}")
+        return False
+    return True
+
+
+def _parse_choice(node: YamlNode, errors: ErrorLog) -> Choice | None:
+    if not isinstance(node, YamlSeq) or not node.items:
+        errors.add(node.position, f"choice options must be a non-empty list, got {describe(node)}")
+        return None
+    options: list[str] = []
+    ok = True
+    for item in node.items:
+        if not isinstance(item, YamlScalar) or not isinstance(item.value, str) or not item.value:
+            quotable = isinstance(item, YamlScalar) and isinstance(item.value, bool | int | float)
+            hint = " (quote it)" if quotable else ""
+            errors.add(
+                item.position,
+                f"choice option must be a non-empty string, got {describe(item)}{hint}",
+            )
+            ok = False
+        elif item.value in options:
+            errors.add(item.position, f"choice option '{item.value}' is listed twice")
+            ok = False
+        else:
+            options.append(item.value)
+    return Choice(tuple(options)) if ok else None
+
+
+_PARAMETER_PARSERS = {"integer": _parse_integer, "number": _parse_number, "choice": _parse_choice}
+
+
+def type_to_spec(arg_type: ArgType) -> TypeSpec:
+    """The canonical YAML form of a type (inverse of ``parse_type``)."""
+    match arg_type:
+        case Integer(min=None, max=None) | Number(min=None, max=None):
+            return arg_type.name
+        case Integer(min=low, max=high):
+            return {"integer": _without_none({"min": low, "max": high})}
+        case Number(min=low, max=high, min_open=low_open, max_open=high_open):
+            parameters = _without_none({"min": low, "max": high})
+            parameters.update(
+                {key: True for key, on in (("min_open", low_open), ("max_open", high_open)) if on}
+            )
+            return {"number": parameters}
+        case Choice(options=options):
+            return {"choice": list(options)}
+        case _:
+            return arg_type.name
+
+
+def _without_none(mapping: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in mapping.items() if value is not None}

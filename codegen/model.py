@@ -1,0 +1,354 @@
+"""Model stage: one layer spec as typed, frozen records.
+
+Each ``parse_*`` function builds one record from its YAML node and runs the
+checks that belong to that record right there, reporting every problem it
+finds (not just the first).  Checks spanning several specs live in
+``codegen.crosscheck``.  ``to_spec`` is the inverse of parsing, so a model can
+be written back as YAML without loss (tested property).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+
+from codegen.argtypes import ArgType, Passthrough, Value, parse_type, show_value, type_to_spec
+from codegen.diagnostics import ErrorLog, Position
+from codegen.fields import Fields, read_text
+from codegen.rsyntax import r_name_problem
+from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe
+
+NOWHERE = Position("<memory>")
+_PY_DOTTED_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_URL = re.compile(r"https?://[^\s<>]+")
+# The wrapper's own first parameter; an argument of that name would shadow it.
+OBJECT_PARAMETER = "object"
+
+SPEC_KEYS_REQUIRED = (
+    "r_name",
+    "py_class",
+    "family",
+    "title",
+    "description",
+    "call_inputs",
+    "output",
+    "see_also",
+    "example",
+)
+SPEC_KEYS_OPTIONAL = ("arguments", "call_arguments")
+
+
+@dataclass(frozen=True)
+class Default:
+    """An argument's default value; ``Default(None)`` is R's NULL.
+
+    A required argument has no ``Default`` at all (``Argument.default is None``).
+    """
+
+    value: Value
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A constructor argument: a parameter of the R wrapper, passed to the Python class."""
+
+    name: str
+    type: ArgType
+    doc: str
+    default: Default | None = None
+    nullable: bool = False
+    position: Position = field(default=NOWHERE, compare=False)
+
+    def to_spec(self) -> dict[str, object]:
+        spec: dict[str, object] = {"name": self.name, "type": type_to_spec(self.type)}
+        if self.default is not None:
+            spec["default"] = _value_to_spec(self.default.value)
+        if self.nullable:
+            spec["nullable"] = True
+        spec["doc"] = self.doc
+        return spec
+
+
+@dataclass(frozen=True)
+class CallInput:
+    """A parameter of the layer's call that receives (part of) the wrapper's ``object``."""
+
+    name: str
+    doc: str
+    position: Position = field(default=NOWHERE, compare=False)
+
+    def to_spec(self) -> dict[str, object]:
+        return {"name": self.name, "doc": self.doc}
+
+
+@dataclass(frozen=True)
+class CallArgument:
+    """A parameter of the layer's call that users pass through the wrapper's ``...``."""
+
+    name: str
+    type: ArgType
+    doc: str
+    position: Position = field(default=NOWHERE, compare=False)
+
+    def to_spec(self) -> dict[str, object]:
+        return {"name": self.name, "type": type_to_spec(self.type), "doc": self.doc}
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    r_name: str
+    py_class: str
+    family: str
+    title: str
+    description: str
+    arguments: tuple[Argument, ...]
+    call_inputs: tuple[CallInput, ...]
+    call_arguments: tuple[CallArgument, ...]
+    output: str
+    see_also: tuple[str, ...]
+    example: str
+    position: Position = field(default=NOWHERE, compare=False)
+
+    def to_spec(self) -> dict[str, object]:
+        return {
+            "r_name": self.r_name,
+            "py_class": self.py_class,
+            "family": self.family,
+            "title": self.title,
+            "description": self.description,
+            "arguments": [argument.to_spec() for argument in self.arguments],
+            "call_inputs": [call_input.to_spec() for call_input in self.call_inputs],
+            "call_arguments": [argument.to_spec() for argument in self.call_arguments],
+            "output": self.output,
+            "see_also": list(self.see_also),
+            "example": self.example,
+        }
+
+
+def _value_to_spec(value: Value) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
+    count_before = len(errors.errors)
+    fields = Fields.read(
+        root, "layer spec", required=SPEC_KEYS_REQUIRED, optional=SPEC_KEYS_OPTIONAL, errors=errors
+    )
+    if fields is None:
+        return None
+    r_name = _identifier(fields, "r_name", errors)
+    py_class = fields.text("py_class", single_line=True)
+    if py_class is not None and not _PY_DOTTED_PATH.fullmatch(py_class):
+        errors.add(
+            fields.node("py_class").position,
+            f"'py_class' must be a dotted Python path such as keras.layers.Dense, got {py_class!r}",
+        )
+    family = fields.text("family", single_line=True)
+    title = fields.text("title", single_line=True)
+    description = fields.text("description")
+    arguments = _records(fields, "arguments", _parse_argument, errors)
+    call_inputs = _records(fields, "call_inputs", _parse_call_input, errors)
+    call_arguments = _records(fields, "call_arguments", _parse_call_argument, errors)
+    if fields.has("call_inputs") and call_inputs == ():
+        errors.add(
+            fields.node("call_inputs").position, "'call_inputs' must name at least one input"
+        )
+    output = fields.text("output")
+    see_also = _urls(fields, errors)
+    example = fields.text("example")
+    _check_parameter_names(arguments, call_inputs, call_arguments, errors)
+    if len(errors.errors) > count_before:
+        return None
+    return LayerSpec(
+        r_name=r_name,
+        py_class=py_class,
+        family=family,
+        title=title,
+        description=description,
+        arguments=arguments,
+        call_inputs=call_inputs,
+        call_arguments=call_arguments,
+        output=output,
+        see_also=see_also,
+        example=example,
+        position=fields.position,
+    )
+
+
+def _records(fields: Fields, key: str, parse, errors: ErrorLog) -> tuple:
+    items = fields.items(key)
+    if items is None:
+        return ()
+    records = tuple(parse(item, errors) for item in items)
+    return tuple(record for record in records if record is not None)
+
+
+def _named(node: YamlNode, kind: str) -> str:
+    """``argument 'seed'`` when the record's name is readable, so messages say which one."""
+    if isinstance(node, YamlMap):
+        name = node.get("name")
+        if name and isinstance(name.value, YamlScalar) and isinstance(name.value.value, str):
+            return f"{kind} '{name.value.value}'"
+    return kind
+
+
+def _parse_argument(node: YamlNode, errors: ErrorLog) -> Argument | None:
+    what = _named(node, "argument")
+    count_before = len(errors.errors)
+    fields = Fields.read(
+        node,
+        what,
+        required=("name", "type", "doc"),
+        optional=("default", "nullable"),
+        errors=errors,
+    )
+    if fields is None:
+        return None
+    name = _identifier(fields, "name", errors, python_keyword=True)
+    arg_type = parse_type(fields.node("type"), errors) if fields.has("type") else None
+    doc = fields.text("doc")
+    nullable = fields.flag("nullable", False)
+    if nullable and isinstance(arg_type, Passthrough):
+        errors.add(
+            fields.node("nullable").position,
+            "'nullable' has no effect on type passthrough, which accepts NULL already",
+        )
+    default = _default(fields, errors)
+    if default is not None and arg_type is not None and name is not None:
+        _check_default(name, arg_type, nullable, default, fields.node("default").position, errors)
+    if len(errors.errors) > count_before:
+        return None
+    return Argument(name, arg_type, doc, default, nullable, fields.position)
+
+
+def _default(fields: Fields, errors: ErrorLog) -> Default | None:
+    node = fields.node("default")
+    if node is None:
+        return None
+    value = _plain_value(node, errors)
+    return None if value is _NOT_A_VALUE else Default(value)
+
+
+_NOT_A_VALUE = object()
+
+
+def _plain_value(node: YamlNode, errors: ErrorLog):
+    if isinstance(node, YamlScalar):
+        return node.value
+    if isinstance(node, YamlSeq):
+        items = tuple(_plain_value(item, errors) for item in node.items)
+        return _NOT_A_VALUE if _NOT_A_VALUE in items else items
+    errors.add(
+        node.position, f"'default' must be a value or a list of values, got {describe(node)}"
+    )
+    return _NOT_A_VALUE
+
+
+def _check_default(
+    name: str,
+    arg_type: ArgType,
+    nullable: bool,
+    default: Default,
+    position: Position,
+    errors: ErrorLog,
+) -> None:
+    if default.value is None:
+        if not nullable and not isinstance(arg_type, Passthrough):
+            errors.add(position, f"default null of argument '{name}' needs 'nullable: true'")
+        return
+    problem = arg_type.value_problem(default.value)
+    if problem is not None:
+        errors.add(position, f"default {show_value(default.value)} of argument '{name}' {problem}")
+
+
+def _parse_call_input(node: YamlNode, errors: ErrorLog) -> CallInput | None:
+    count_before = len(errors.errors)
+    fields = Fields.read(node, _named(node, "call input"), required=("name", "doc"), errors=errors)
+    if fields is None:
+        return None
+    name = _identifier(fields, "name", errors, python_keyword=True)
+    doc = fields.text("doc")
+    if len(errors.errors) > count_before:
+        return None
+    return CallInput(name, doc, fields.position)
+
+
+def _parse_call_argument(node: YamlNode, errors: ErrorLog) -> CallArgument | None:
+    count_before = len(errors.errors)
+    fields = Fields.read(
+        node, _named(node, "call argument"), required=("name", "type", "doc"), errors=errors
+    )
+    if fields is None:
+        return None
+    name = _identifier(fields, "name", errors, python_keyword=True)
+    arg_type = (
+        parse_type(fields.node("type"), errors, for_call=True) if fields.has("type") else None
+    )
+    doc = fields.text("doc")
+    if len(errors.errors) > count_before:
+        return None
+    return CallArgument(name, arg_type, doc, fields.position)
+
+
+def _identifier(
+    fields: Fields, key: str, errors: ErrorLog, *, python_keyword: bool = False
+) -> str | None:
+    """A name usable in R and, for parameters passed on to Python, as a Python keyword argument."""
+    name = fields.text(key, single_line=True)
+    if name is None:
+        return None
+    position = fields.node(key).position
+    problem = r_name_problem(name)
+    if problem is None and python_keyword and (not name.isidentifier() or keyword.iskeyword(name)):
+        problem = f"'{name}' cannot be a Python keyword argument name"
+    if problem is not None:
+        errors.add(position, problem)
+        return None
+    return name
+
+
+def _urls(fields: Fields, errors: ErrorLog) -> tuple[str, ...]:
+    urls = []
+    for node in fields.items("see_also") or ():
+        url = read_text(node, "'see_also' entry", errors, single_line=True)
+        if url is not None and not _URL.fullmatch(url):
+            errors.add(node.position, f"'see_also' entry must be an http(s) URL, got {url!r}")
+        elif url is not None:
+            urls.append(url)
+    return tuple(urls)
+
+
+def _check_parameter_names(
+    arguments: tuple[Argument, ...],
+    call_inputs: tuple[CallInput, ...],
+    call_arguments: tuple[CallArgument, ...],
+    errors: ErrorLog,
+) -> None:
+    """Names must be unique across the wrapper's parameters and the routed call parameters.
+
+    A call argument reaches the layer call only through ``...``; one named like a
+    constructor argument would be captured by the wrapper's formal of that name.
+    """
+    for argument in arguments:
+        if argument.name == OBJECT_PARAMETER:
+            errors.add(
+                argument.position,
+                f"argument name '{OBJECT_PARAMETER}' is taken by the wrapper's first parameter",
+            )
+    seen: dict[str, tuple[str, Position]] = {}
+    labelled = (
+        [("argument", record) for record in arguments]
+        + [("call input", record) for record in call_inputs]
+        + [("call argument", record) for record in call_arguments]
+    )
+    for kind, record in labelled:
+        if record.name in seen:
+            first_kind, first_position = seen[record.name]
+            errors.add(
+                record.position,
+                f"{kind} '{record.name}' clashes with {first_kind} '{record.name}' "
+                f"at line {first_position.line}",
+            )
+        else:
+            seen[record.name] = (kind, record.position)

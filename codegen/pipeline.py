@@ -1,0 +1,95 @@
+"""The load -> model -> view -> render stages over a directory of specs, as one call.
+
+``build_outputs`` is what ``generate`` writes and what ``check`` compares; it
+raises ``SpecErrors`` with every problem of every spec, so nothing is written
+unless all specs are valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.crosscheck import SpecIdentity, check_across_specs, spec_identity
+from codegen.diagnostics import ErrorLog, Position, SpecError, SpecErrors
+from codegen.families import FAMILIES_FILE, Family, declared_family_ids, parse_families
+from codegen.model import LayerSpec, parse_layer_spec
+from codegen.render import TEMPLATES_DIR, render_wrapper
+from codegen.view import wrapper_view
+from codegen.yaml_source import YamlNode, load_yaml
+
+SPEC_SUFFIX = ".yaml"
+
+
+@dataclass(frozen=True)
+class SpecSet:
+    specs: tuple[LayerSpec, ...]  # sorted by file name, whatever order the directory lists
+    families: Mapping[str, Family]
+    # What each spec's generated header calls it: "specs/layer_attention.yaml",
+    # independent of where the directory sits, so output is the same in every clone.
+    sources: Mapping[str, str]
+
+
+def output_name(spec: LayerSpec) -> str:
+    return f"{spec.r_name}.R"
+
+
+def load_spec_set(specs_dir: Path) -> SpecSet:
+    errors = ErrorLog()
+    if not specs_dir.is_dir():
+        raise SpecErrors([SpecError(Position(specs_dir.as_posix()), "specs directory not found")])
+    families_path = specs_dir / FAMILIES_FILE
+    families_root = _load_file(families_path, errors)
+    families = parse_families(families_root, errors) if families_root is not None else {}
+    declared_families = declared_family_ids(families_root) if families_root is not None else None
+    spec_paths = sorted(
+        (
+            path
+            for path in specs_dir.iterdir()
+            if path.suffix == SPEC_SUFFIX and path.name != FAMILIES_FILE
+        ),
+        key=lambda path: path.name,
+    )
+    if not spec_paths:
+        errors.add(Position(specs_dir.as_posix()), f"no spec files (*{SPEC_SUFFIX}) found")
+    specs: list[LayerSpec] = []
+    identities: list[SpecIdentity] = []
+    sources: dict[str, str] = {}
+    for path in spec_paths:
+        root = _load_file(path, errors)
+        if root is None:
+            continue
+        identities.append(spec_identity(root))
+        spec = parse_layer_spec(root, errors)
+        if spec is not None:
+            specs.append(spec)
+            sources[spec.r_name] = f"{specs_dir.resolve().name}/{path.name}"
+    check_across_specs(identities, declared_families, families_path.as_posix(), errors)
+    if errors:
+        raise SpecErrors(errors.errors)
+    return SpecSet(tuple(specs), families, sources)
+
+
+def build_outputs(spec_set: SpecSet, templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:
+    """File name -> content of every generated file."""
+    return {
+        output_name(spec): render_wrapper(
+            wrapper_view(spec, spec_set.families[spec.family], spec_set.sources[spec.r_name]),
+            templates_dir,
+        )
+        for spec in spec_set.specs
+    }
+
+
+def _load_file(path: Path, errors: ErrorLog) -> YamlNode | None:
+    display = path.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        errors.add(Position(display), "file not found")
+        return None
+    except UnicodeDecodeError as error:
+        errors.add(Position(display), f"file is not valid UTF-8 (byte {error.start})")
+        return None
+    return load_yaml(text, display, errors)
