@@ -1,0 +1,42 @@
+"""Golden files: the exact R text generated from a few specs.
+
+A deliberate change to the generator shows up here as a diff to review.
+Refresh the expected files with ``UPDATE_GOLDEN=1 pytest tests/test_codegen_golden.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from codegen.pipeline import build_outputs, load_spec_set
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = REPO / "tests" / "codegen_golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+# (spec directory, generated file): fixtures covering every type, plus the
+# reference page's layer from the real specs.
+CASES = [
+    (GOLDEN / "specs", "layer_every_type.R"),
+    (GOLDEN / "specs", "layer_spread_inputs.R"),
+    (REPO / "specs", "layer_attention.R"),
+]
+
+
+@pytest.mark.parametrize(("spec_dir", "name"), CASES, ids=[name for _, name in CASES])
+def test_generated_file_matches_golden(spec_dir: Path, name: str) -> None:
+    generated = build_outputs(load_spec_set(spec_dir))[name]
+    golden = GOLDEN / "expected" / name
+    if UPDATE:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(generated, encoding="utf-8", newline="\n")
+    assert golden.exists(), f"no golden file {golden}; run with UPDATE_GOLDEN=1"
+    assert generated == golden.read_text(encoding="utf-8")
+
+
+def test_every_golden_file_has_a_case() -> None:
+    expected = {name for _, name in CASES}
+    assert {path.name for path in (GOLDEN / "expected").glob("*.R")} == expected
