@@ -99,6 +99,7 @@ def section(heading: str, text: str = "", **kwargs: Any) -> Any:
         items=list(kwargs.get("items", [])),
         outputs=int(kwargs.get("outputs", 0)),
         errors=int(kwargs.get("errors", 0)),
+        first_error=str(kwargs.get("first_error", "")),
     )
 
 
@@ -310,10 +311,14 @@ def test_missing_page_failed_load_example_errors_and_no_examples() -> None:
         "did not load (HTTP 404)"
     ]
     broken = good_page(
-        t, sections=[section("Usage", "x"), section("Examples", "x", errors=3, outputs=3)]
+        t,
+        sections=[
+            section("Usage", "x"),
+            section("Examples", "x", errors=3, outputs=3, first_error="Error in f(): boom"),
+        ],
     )
     assert [p.message for p in cs.check_reference_page(t, broken, BASE)] == [
-        "an example raised an error (3 error lines shown)"
+        "an example raised an error (3 error lines shown, the first: 'Error in f(): boom')"
     ]
     bare = topic("install_rkeras", sections=("usage", "description"))
     assert [p.message for p in cs.check_reference_page(bare, good_page(bare), BASE)] == [

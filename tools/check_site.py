@@ -370,6 +370,7 @@ class Section:
     items: list[str]  # texts of <li> and <dt> elements, in document order
     outputs: int = 0  # example output lines (#>)
     errors: int = 0  # example output lines that are errors
+    first_error: str = ""  # the first of them
 
 
 @dataclass
@@ -406,6 +407,7 @@ class Page:
                 items=[normalize_space(str(x)) for x in raw.get("items", [])],
                 outputs=int(raw.get("outputs", 0)),
                 errors=int(raw.get("errors", 0)),
+                first_error=normalize_space(str(raw.get("first_error") or "")),
             )
 
         description = data.get("description")
@@ -439,6 +441,7 @@ EXTRACT_JS = r"""
         e.tagName === "LI" ? text(e).split("\n")[0] : text(e)),
       outputs: [...out].filter((e) => text(e).trimStart().startsWith("#>")).length,
       errors: box.querySelectorAll(".r-err").length,
+      first_error: text(box.querySelector(".r-err")).replace(/^#>\s*/, ""),
     };
   };
   const sections = main
@@ -791,9 +794,13 @@ def check_reference_page(topic: RdTopic, page: Page | None, base: str) -> list[P
     if topic.has_examples and examples is not None:
         if examples.errors:
             problems.append(
-                Problem(where, f"an example raised an error ({examples.errors} error lines shown)")
+                Problem(
+                    where,
+                    f"an example raised an error ({examples.errors} error lines shown, "
+                    f"the first: {examples.first_error[:200]!r})",
+                )
             )
-        if examples.outputs == 0:
+        elif examples.outputs == 0:
             problems.append(
                 Problem(
                     where,
