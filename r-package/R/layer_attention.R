@@ -75,14 +75,14 @@
 #' query <- keras_input(shape = c(8, 16))
 #' value <- keras_input(shape = c(4, 16))
 #' output <- layer_attention(list(query, value))
-#' output$shape
+#' shape(output) # shape(NA, 8, 16)
 #'
 #' # Eagerly, on R arrays: the scores come back as a second output.
 #' query <- array(runif(2 * 8 * 16), dim = c(2, 8, 16))
 #' value <- array(runif(2 * 4 * 16), dim = c(2, 4, 16))
 #' result <- layer_attention(list(query, value), return_attention_scores = TRUE)
-#' result[[1]]$shape # (2, 8, 16)
-#' result[[2]]$shape # scores: (2, 8, 4)
+#' dim(result[[1]]) # 2 8 16
+#' dim(result[[2]]) # scores: 2 8 4
 layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropout = 0,
                             seed = NULL, ...) {
   compose_layer(
