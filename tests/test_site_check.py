@@ -486,3 +486,21 @@ def test_every_vignette_has_an_article() -> None:
     assert [str(p) for p in cs.check_articles(package, pages)] == [
         "articles/advanced.html: missing: vignettes/advanced has no article page"
     ]
+
+
+def test_only_offline_cdn_javascript_errors_are_tolerated(tmp_path: Path) -> None:
+    page = cs.Page(
+        path="index.html",
+        status=200,
+        js_errors=[
+            "TypeError: $(...).headroom is not a function",
+            "ReferenceError: ClipboardJS is not defined",
+            "TypeError: Cannot read properties of null (reading 'x')",
+        ],
+    )
+    package = cs.Package((), (), {}, ())
+    problems = cs.check_all(package, {"index.html": page}, [], BASE, tmp_path)
+    assert [str(p) for p in problems] == [
+        "index.html: JavaScript error: TypeError: Cannot read properties of null (reading 'x')",
+        "reference/layer_attention.html: missing: the layer_attention page is required",
+    ]

@@ -149,7 +149,8 @@ local({
   if (length(broken)) {
     fail(
       "examples raised an error on ", length(broken), " page(s): ",
-      paste(sub(".*/reference/", "reference/", broken), collapse = ", ")
+      paste(sub(".*/reference/", "reference/", broken), collapse = ", "),
+      "\n  (the site was written to ", dest, "; the errors show in each page's Examples)"
     )
   }
   say("site written to ", dest, " (", length(pages), " reference pages) in ", elapsed(), " s")
