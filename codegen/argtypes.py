@@ -12,6 +12,7 @@ parameters (``{number: {min: 0, max: 1, max_open: true}}``, ``{choice: [a, b]}``
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -286,7 +287,9 @@ def _parse_number(node: YamlNode, errors: ErrorLog) -> Number | None:
 _INVALID = object()
 
 
-def _bound(fields: Fields, key: str, accepts, expected: str, errors: ErrorLog):
+def _bound(
+    fields: Fields, key: str, accepts: Callable[[Value], bool], expected: str, errors: ErrorLog
+) -> Value | object:
     node = fields.node(key)
     if node is None:
         return None
@@ -296,7 +299,7 @@ def _bound(fields: Fields, key: str, accepts, expected: str, errors: ErrorLog):
     return _INVALID
 
 
-def _ordered(fields: Fields, low, high, errors: ErrorLog) -> bool:
+def _ordered(fields: Fields, low: float | None, high: float | None, errors: ErrorLog) -> bool:
     if low is not None and high is not None and low > high:
         errors.add(fields.node("min").position, f"'min' {low!r} is greater than 'max' {high!r}")
         return False

@@ -24,9 +24,6 @@ class Family:
     pkgdown_title: str  # reference index heading: "Attention layers"
     position: Position = field(compare=False)
 
-    def to_spec(self) -> dict[str, str]:
-        return {"title": self.title, "pkgdown_title": self.pkgdown_title}
-
 
 def declared_family_ids(root: YamlNode) -> frozenset[str]:
     """Every id the registry names, valid entry or not: a spec naming one is not misspelt."""

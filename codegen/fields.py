@@ -21,9 +21,8 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
 class Fields:
     """The entries of one mapping, checked against the keys a record may have."""
 
-    def __init__(self, mapping: YamlMap, what: str, errors: ErrorLog) -> None:
+    def __init__(self, mapping: YamlMap, errors: ErrorLog) -> None:
         self.mapping = mapping
-        self.what = what
         self.errors = errors
 
     @classmethod
@@ -52,7 +51,7 @@ class Fields:
             # A misspelt key was reported above with its fix; "missing" would say it twice.
             if node.get(key) is None and key not in suggested:
                 errors.add(node.position, f"{what} is missing required key '{key}'")
-        return cls(node, what, errors)
+        return cls(node, errors)
 
     @property
     def position(self) -> Position:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from codegen.argtypes import ArgType, Passthrough, Value, parse_type, show_value, type_to_spec
 from codegen.diagnostics import ErrorLog, Position
@@ -20,6 +22,7 @@ from codegen.rsyntax import r_name_problem
 from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe
 
 NOWHERE = Position("<memory>")
+RecordT = TypeVar("RecordT")
 _PY_DOTTED_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _URL = re.compile(r"https?://[^\s<>]+")
 # The wrapper's own first parameter; an argument of that name would shadow it.
@@ -176,7 +179,12 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
     )
 
 
-def _records(fields: Fields, key: str, parse, errors: ErrorLog) -> tuple:
+def _records(
+    fields: Fields,
+    key: str,
+    parse: Callable[[YamlNode, ErrorLog], RecordT | None],
+    errors: ErrorLog,
+) -> tuple[RecordT, ...]:
     items = fields.items(key)
     if items is None:
         return ()
@@ -233,7 +241,7 @@ def _default(fields: Fields, errors: ErrorLog) -> Default | None:
 _NOT_A_VALUE = object()
 
 
-def _plain_value(node: YamlNode, errors: ErrorLog):
+def _plain_value(node: YamlNode, errors: ErrorLog) -> Value | object:
     if isinstance(node, YamlScalar):
         return node.value
     if isinstance(node, YamlSeq):
