@@ -38,6 +38,7 @@ from codegen.argtypes import (
 from codegen.diagnostics import ErrorLog
 from codegen.families import Family
 from codegen.model import (
+    NOWHERE,
     OBJECT_PARAMETER,
     Argument,
     CallArgument,
@@ -51,7 +52,7 @@ from codegen.rsyntax import R_INTEGER_MAX, r_name_problem
 from codegen.view import wrapper_view
 from codegen.yaml_source import load_yaml
 
-FAMILY = Family("testing", "testing layers", "Testing layers", position=None)
+FAMILY = Family("testing", "testing layers", "Testing layers", position=NOWHERE)
 
 # ---------------------------------------------------------------- strategies
 
