@@ -504,3 +504,18 @@ def test_only_offline_cdn_javascript_errors_are_tolerated(tmp_path: Path) -> Non
         "index.html: JavaScript error: TypeError: Cannot read properties of null (reading 'x')",
         "reference/layer_attention.html: missing: the layer_attention page is required",
     ]
+
+
+def test_layer_pages_need_every_layer_section() -> None:
+    layer = topic("layer_dense", concepts=("core layers",))
+    other = topic("keras_input", concepts=("model functions",))
+    package = cs.Package((layer, other), (), {"core layers": "Core layers"}, ())
+    pages = {
+        layer.page: good_page(
+            layer, sections=[section(h, "x", outputs=1) for h in cs.LAYER_SECTIONS if h != "Output"]
+        ),
+        other.page: good_page(other),
+    }
+    assert [str(p) for p in cs.check_layer_pages(package, pages)] == [
+        "reference/layer_dense.html: layer page has no 'Output' section (every layer has)"
+    ]

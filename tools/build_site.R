@@ -23,7 +23,7 @@ local({
     cat("build_site: error: ", ..., "\n", sep = "", file = stderr())
     quit(save = "no", status = 1)
   }
-  elapsed <- function() format(round(difftime(Sys.time(), started, units = "secs"), 1))
+  elapsed <- function() sprintf("%.1f", as.numeric(difftime(Sys.time(), started, units = "secs")))
 
   # --- arguments -------------------------------------------------------------
   args <- commandArgs(trailingOnly = TRUE)

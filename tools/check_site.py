@@ -19,6 +19,9 @@ run, the rendered DOM is read back and checked against the package sources:
   the See also section of each family member links to every other member;
 * no internal link, anchor, stylesheet, script or image is broken, and no
   page refers to the builder's file system (``file://``);
+* every layer page (a family of specs/families.yaml) has the sections of a
+  layer page: Usage, Arguments, Value, Call Arguments, Output, See also,
+  Examples;
 * the layer_attention page carries every section of the reference page it
   reproduces (``SEED`` below).
 
@@ -926,6 +929,29 @@ def check_families(package: Package, pages: Mapping[str, Page]) -> list[Problem]
     return problems
 
 
+# The sections every layer page has, like the layer_attention page (the
+# description, which has no heading, is checked for every page).
+LAYER_SECTIONS = ("Usage", "Arguments", "Value", "Call Arguments", "Output", "See also", "Examples")
+
+
+def check_layer_pages(package: Package, pages: Mapping[str, Page]) -> list[Problem]:
+    """Every page of a layer family (specs/families.yaml) has the sections of a layer page."""
+    problems: list[Problem] = []
+    for topic in package.topics:
+        if not any(c in package.families for c in topic.concepts):
+            continue
+        page = pages.get(topic.page)
+        if page is None or page.status != 200:
+            continue  # reported by check_reference_page
+        headings = [s.heading for s in page.sections]
+        for heading in LAYER_SECTIONS:
+            if heading not in headings:
+                problems.append(
+                    Problem(topic.page, f"layer page has no '{heading}' section (every layer has)")
+                )
+    return problems
+
+
 def check_seed(page: Page | None, topic: str = SCREENSHOT_TOPIC) -> list[Problem]:
     """The layer_attention page carries every section of the reference page, in order."""
     where = f"reference/{topic}.html"
@@ -1014,6 +1040,7 @@ def check_all(
         problems.extend(check_reference_page(topic, pages.get(topic.page), base))
     problems.extend(check_exports(package, pages, search))
     problems.extend(check_families(package, pages))
+    problems.extend(check_layer_pages(package, pages))
     problems.extend(check_seed(pages.get(f"reference/{SCREENSHOT_TOPIC}.html")))
     problems.extend(check_articles(package, pages))
     problems.extend(check_links(pages, base, site))
