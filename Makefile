@@ -18,6 +18,8 @@ export RETICULATE_PYTHON := $(PY)
 export R_LIBS := $(RLIB)
 export R_LIBS_USER := $(RLIB)
 export TF_CPP_MIN_LOG_LEVEL := 2
+# testthat skips the slow fresh-process tests (save/reload, no-keras message) unless told it is not CRAN.
+export NOT_CRAN := true
 # R CMD check --as-cran without network access or TeX.
 export _R_CHECK_CRAN_INCOMING_ := false
 export _R_CHECK_CRAN_INCOMING_REMOTE_ := false

@@ -49,8 +49,11 @@ as.integer.rkeras_shape <- function(x, ...) {
   vapply(unclass(x), as.integer, 1L)
 }
 
+# A KerasTensor's shape is a tuple but an eager TensorFlow tensor's is a
+# TensorShape, which reticulate leaves unconverted; tuple() makes both a list.
 tensor_dims <- function(x) {
-  dims <- reticulate::py_to_r(reticulate::py_get_attr(x, "shape"))
+  keras_module()
+  dims <- the$builtins$tuple(reticulate::py_get_attr(x, "shape"))
   lapply(dims, function(d) if (is.null(d)) NA_integer_ else as.integer(d))
 }
 

@@ -1,0 +1,186 @@
+"""The attention computation, written once in keras.ops.
+
+Every path of the layer runs this code: eagerly when attention scores or
+dropout are wanted (so the dropout draws come from the same call sequence as
+the reference's), compiled as one graph otherwise. The masking arithmetic
+mirrors keras.layers.Attention operation for operation, down to the broadcast
+quirks for inputs of rank > 3, so that results agree with it bit for bit where
+the operations are the same and to float rounding elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from keras import backend as kbackend
+from keras import ops
+
+from rkeras_backend._compile import backend, compiled, shape_key
+from rkeras_backend._concat import concat_scores
+
+Tensor = Any
+
+
+def _static_shape(x: Tensor) -> tuple[int | None, ...]:
+    return tuple(None if d is None else int(d) for d in x.shape)
+
+
+def _as_rank3(x: Tensor, lead: tuple[int | None, ...]) -> Tensor:
+    """(*lead, T, D) -> (prod(lead), T, D), broadcasting x's leading dims first."""
+    if _static_shape(x)[:-2] != lead and None not in lead:
+        x = ops.broadcast_to(x, (*lead, *ops.shape(x)[-2:]))
+    t, d = ops.shape(x)[-2:]
+    return ops.reshape(x, (-1, t, d))
+
+
+def _lead_shape(q: Tensor, k: Tensor) -> tuple[int | None, ...]:
+    lq, lk = _static_shape(q)[:-2], _static_shape(k)[:-2]
+    if lq == lk or None in lq or None in lk:
+        return lq
+    # Static broadcast of the batch dims, as ops.matmul would do.
+    n = max(len(lq), len(lk))
+    lq = (1,) * (n - len(lq)) + lq
+    lk = (1,) * (n - len(lk)) + lk
+    return tuple(a if b == 1 else b for a, b in zip(lq, lk, strict=True))
+
+
+def scores(
+    q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor | None, mode: str
+) -> Tensor:
+    """Raw attention scores, shape (*batch, Tq, Tv)."""
+    if mode == "dot":
+        out = ops.matmul(q, ops.swapaxes(k, -2, -1))
+        if scale is not None:
+            out = ops.multiply(out, scale)
+        return out
+    lead = _lead_shape(q, k)
+    s = scale if scale is not None else ops.ones((), dtype=q.dtype)
+    r = concat_scores(_as_rank3(q, lead), _as_rank3(k, lead), s)
+    if None in lead:
+        lead_dims: Any = ops.shape(q)[:-2]
+    else:
+        lead_dims = lead
+    r = ops.reshape(r, (*lead_dims, ops.shape(r)[-2], ops.shape(r)[-1]))
+    return ops.multiply(weight, r)
+
+
+def _score_mask(scores_: Tensor, v_mask: Tensor | None, causal: bool) -> Tensor | None:
+    if not causal:
+        return v_mask
+    tq, tv = ops.shape(scores_)[-2], ops.shape(scores_)[-1]
+    # Lower triangle aligned at the top-left corner, also when Tq != Tv.
+    causal_mask = ops.expand_dims(
+        ops.greater_equal(ops.arange(tq)[:, None], ops.arange(tv)[None, :]), 0
+    )
+    if v_mask is None:
+        return causal_mask
+    return ops.logical_and(ops.expand_dims(v_mask, axis=-2), causal_mask)
+
+
+def attend(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    scale: Tensor | None,
+    weight: Tensor | None,
+    q_mask: Tensor | None,
+    v_mask: Tensor | None,
+    *,
+    mode: str,
+    causal: bool,
+    dropout: Callable[[Tensor], Tensor] | None = None,
+) -> tuple[Tensor, Tensor]:
+    """Output and attention weights; the steps of keras.layers.Attention."""
+    s = scores(q, k, scale, weight, mode)
+    mask = _score_mask(s, v_mask, causal)
+    if mask is not None:
+        padding = ops.logical_not(mask)
+        # Subtract rather than replace: a fully masked row stays a softmax of
+        # (scores - big) and comes out uniform, as in the reference.
+        big = 65504.0 if kbackend.standardize_dtype(s.dtype) == "float16" else 1.0e9
+        if len(padding.shape) == 2:
+            padding = ops.expand_dims(padding, axis=-2)
+        s = ops.where(padding, s - big, s)
+    weights = ops.softmax(s, axis=-1)
+    if dropout is not None:
+        weights = dropout(weights)
+    out = ops.matmul(weights, v)
+    if q_mask is not None:
+        out = ops.where(ops.expand_dims(q_mask, axis=-1), out, 0)
+    return out, weights
+
+
+def _attend_output(*args: Tensor, mode: str, causal: bool) -> Tensor:
+    return attend(*args, mode=mode, causal=causal)[0]
+
+
+def attend_fused(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    scale: Tensor | None,
+    weight: Tensor | None,
+    q_mask: Tensor | None,
+    v_mask: Tensor | None,
+    *,
+    mode: str,
+    causal: bool,
+) -> Tensor:
+    """Output only, no dropout: one compiled graph per configuration.
+
+    On TensorFlow the graph is a plain tf.function (oneDNN matmuls, Grappler
+    folds the key transpose into the matmul); the concat score kernel inside
+    it is XLA-compiled on its own. On JAX the whole thing is one jax.jit. On
+    torch, dot mode goes to keras.ops.dot_product_attention (PyTorch's fused
+    scaled_dot_product_attention).
+    """
+    args = (q, k, v, scale, weight, q_mask, v_mask)
+    name = backend()
+    if name == "torch" and mode == "dot":
+        return _torch_dot(*args, causal=causal)
+    if name not in ("tensorflow", "jax"):
+        return _attend_output(*args, mode=mode, causal=causal)
+    fn = compiled(
+        ("attend", mode, causal, shape_key(*args)),
+        lambda: functools.partial(_attend_output, mode=mode, causal=causal),
+        xla=False,
+    )
+    return fn(*args)
+
+
+def _torch_dot(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    scale: Tensor | None,
+    weight: Tensor | None,
+    q_mask: Tensor | None,
+    v_mask: Tensor | None,
+    *,
+    causal: bool,
+) -> Tensor:
+    del weight
+    if len(q.shape) != 3 or len(k.shape) != 3 or len(v.shape) != 3:
+        return _attend_output(q, k, v, scale, None, q_mask, v_mask, mode="dot", causal=causal)
+    if scale is not None:
+        # A trainable scale must stay a tensor for autograd, and
+        # scaled_dot_product_attention takes a Python float.
+        q = ops.multiply(q, scale)
+    bias = None
+    mask = _score_mask(ops.zeros((1, q.shape[1], k.shape[1]), dtype="bool"), v_mask, causal)
+    if mask is not None:
+        if len(mask.shape) == 2:
+            mask = ops.expand_dims(mask, axis=-2)
+        big = 65504.0 if kbackend.standardize_dtype(q.dtype) == "float16" else 1.0e9
+        # An additive bias reproduces the reference's "scores - big" exactly;
+        # a boolean mask would become -inf and make empty rows NaN.
+        bias = ops.expand_dims(ops.where(mask, 0.0, -big), axis=1)
+        bias = ops.cast(bias, q.dtype)
+    out = ops.dot_product_attention(
+        q[:, :, None, :], k[:, :, None, :], v[:, :, None, :], bias=bias, scale=1.0
+    )[:, :, 0, :]
+    if q_mask is not None:
+        out = ops.where(ops.expand_dims(q_mask, axis=-1), out, 0)
+    return out
