@@ -13,6 +13,8 @@
 #   2. pkgdown::build_site() offline, in this process. pkgdown installs <pkg>
 #      into a temporary library first, so the examples run against exactly
 #      these sources, never an older rkeras from R_LIBS.
+#      Debian's pkgdown template loads MathJax from file:///usr/share/...;
+#      the build uses a copy of that template with upstream's CDN address.
 #   3. Stops with an error naming the pages whose examples raised an error.
 
 local({
