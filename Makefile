@@ -36,7 +36,7 @@ R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -ty
   $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
 
 .PHONY: help setup generate bundle document install test test-python test-r check-generated \
-  check-docs check-r demo docs bench test-backends lint clean
+  check-docs check-r check-site demo docs bench test-backends lint clean
 
 help:
 	@echo "make setup   install everything (Debian R packages, .venv, .rlib)"
@@ -88,7 +88,7 @@ document: $(STAMPS)/apt
 
 install: generate document $(STAMPS)/rlib
 
-test: setup test-python check-generated check-docs test-r check-r
+test: setup test-python check-generated check-docs test-r check-r check-site
 	@echo "make test: all checks passed"
 
 test-python: $(STAMPS)/venv
@@ -119,8 +119,18 @@ check-r: $(STAMPS)/rlib
 demo: setup generate $(STAMPS)/rlib
 	Rscript $(PKG)/demo/attention.R
 
-docs: setup generate document $(STAMPS)/rlib
+# pkgdown installs the package into a temporary library itself, so examples
+# run against exactly these sources.
+docs: setup generate document
 	Rscript tools/build_site.R
+
+# Builds the site from the sources as they are (never regenerating R/ or man/
+# before check-docs has looked), then opens every page in headless Chromium.
+# The browser check runs even when the build reports failing examples, so one
+# run lists every problem.
+check-site: setup
+	@status=0; Rscript tools/build_site.R || status=$$?; \
+	$(PY) tools/check_site.py || status=1; exit $$status
 
 bench: setup
 	$(PY) bench/attention.py
@@ -128,7 +138,7 @@ bench: setup
 	Rscript bench/r_overhead.R
 
 lint: $(STAMPS)/venv
-	$(PY) -m ruff check codegen python_backend tests bench
+	$(PY) -m ruff check codegen python_backend tests bench tools
 
 clean:
 	rm -rf $(STAMPS) $(RLIB) build $(PKG)/docs

@@ -53,7 +53,7 @@ keras_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = 
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' model <- keras_model_sequential(input_shape = c(10, 8))
-#' model |> layer_attention()
+#' model |> layer_dense(units = 4)
 #' model
 keras_model_sequential <- function(input_shape = NULL, name = NULL, ..., input_dtype = NULL,
                                    input_batch_size = NULL, input_batch_shape = NULL,
@@ -280,6 +280,7 @@ predict.python.builtin.object <- function(object, x, ..., batch_size = NULL, ver
 #' path <- tempfile(fileext = ".keras")
 #' save_model(model, path)
 #' reloaded <- load_model(path)
+#' reloaded
 save_model <- function(model, filepath = NULL, overwrite = FALSE, ...) {
   call <- rlang::current_env()
   check_model(model, call, arg = "model")

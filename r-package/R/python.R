@@ -120,6 +120,10 @@ is_instance <- function(x, path) {
 #' @returns The path of the virtualenv's Python, invisibly.
 #' @export
 #' @examples
+#' # Only needed when Python with keras is missing:
+#' if (!is_keras_available()) {
+#'   message("Run install_rkeras() to create a Python environment.")
+#' }
 #' \dontrun{
 #' install_rkeras()
 #' }
