@@ -92,7 +92,7 @@ test: setup test-python check-generated check-docs test-r check-r check-site
 	@echo "make test: all checks passed"
 
 test-python: $(STAMPS)/venv
-	$(PY) -m pytest tests
+	$(PY) -m pytest -q tests
 
 check-generated: $(STAMPS)/venv
 	$(PY) -m codegen check
