@@ -93,9 +93,7 @@ def _fast_ok(q: Tensor, k: Tensor, s: Tensor, dtype: str) -> Tensor:
     limit = _FAST_LIMIT[dtype]
     # NaN makes both comparisons false, which routes it to tanh, like the
     # reference.
-    return ops.logical_and(
-        ops.all(ops.abs(s * q) <= limit), ops.all(ops.abs(s * k) <= limit)
-    )
+    return ops.logical_and(ops.all(ops.abs(s * q) <= limit), ops.all(ops.abs(s * k) <= limit))
 
 
 def _row_sum(t: Tensor) -> Tensor:
@@ -135,9 +133,7 @@ def _scores_forward(q: Tensor, k: Tensor, s: Tensor, budget: int) -> Tensor:
     return ops.cond(_fast_ok(q, k, s, _dtype(q)), fast, exact)
 
 
-def _contract(
-    rows: Tensor, cols: Tensor, g: Tensor, s: Tensor, budget: int, fast: bool
-) -> Tensor:
+def _contract(rows: Tensor, cols: Tensor, g: Tensor, s: Tensor, budget: int, fast: bool) -> Tensor:
     """sum_j g[n, i, j] * (1 - tanh^2(s * (rows[n, i] + cols[n, j]))), per d.
 
     With fast=True, `rows` and `cols` hold exp(2 s x) instead of x.

@@ -46,9 +46,7 @@ def _lead_shape(q: Tensor, k: Tensor) -> tuple[int | None, ...]:
     return tuple(a if b == 1 else b for a, b in zip(lq, lk, strict=True))
 
 
-def scores(
-    q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor | None, mode: str
-) -> Tensor:
+def scores(q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor | None, mode: str) -> Tensor:
     """Raw attention scores, shape (*batch, Tq, Tv)."""
     if mode == "dot":
         out = ops.matmul(q, ops.swapaxes(k, -2, -1))

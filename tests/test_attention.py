@@ -1,0 +1,519 @@
+"""Differential tests: rkeras_backend.Attention against keras.layers.Attention.
+
+Both layers run side by side on the same random inputs with the same weights;
+outputs, attention scores and gradients must agree. The module runs on
+whatever KERAS_BACKEND is active (tensorflow by default);
+tests/test_attention_backends.py re-runs it under jax and torch.
+
+Shapes are small on purpose: every new shape costs a compile on TF/JAX.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+from keras import ops  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+try:
+    import rkeras_backend
+except ImportError:  # not pip-installed: use the source tree
+    sys.path.insert(0, str(REPO / "python_backend"))
+    import rkeras_backend
+
+from rkeras_backend._concat import concat_scores  # noqa: E402
+
+BACKEND = keras.backend.backend()
+RTOL = 1e-5
+ATOL = 1e-5
+
+Arrays = list[np.ndarray]
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+
+
+def rand(rng: np.random.Generator, *shape: int, scale: float = 1.0) -> np.ndarray:
+    return (scale * rng.standard_normal(shape)).astype("float32")
+
+
+def np_(x: Any) -> np.ndarray:
+    return np.asarray(ops.convert_to_numpy(x))
+
+
+def pair(**kwargs: Any) -> tuple[Any, Any]:
+    return keras.layers.Attention(**kwargs), rkeras_backend.Attention(**kwargs)
+
+
+def build_same(ref: Any, ours: Any, inputs: list[np.ndarray], seed: int = 7) -> None:
+    """Build both layers and give them the same non-trivial weights."""
+    ref(inputs)
+    ours(inputs)
+    rng = np.random.default_rng(seed)
+    values = [np.asarray(0.5 + rng.random(w.shape), dtype=w.dtype) for w in ref.trainable_weights]
+    for layer in (ref, ours):
+        for var, val in zip(layer.trainable_weights, values, strict=True):
+            var.assign(val)
+
+
+def close(a: Any, b: Any, rtol: float = RTOL, atol: float = ATOL) -> None:
+    np.testing.assert_allclose(np_(a), np_(b), rtol=rtol, atol=atol)
+
+
+def value_and_grads(
+    layer: Any, inputs: list[np.ndarray], cot: np.ndarray, **call_kw: Any
+) -> tuple[np.ndarray, Arrays]:
+    """Output and d(sum(output * cot)) / d(inputs..., trainable weights...)."""
+    n_in = len(inputs)
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        xs = [tf.constant(x) for x in inputs]
+        with tf.GradientTape() as tape:
+            tape.watch(xs)
+            out = layer(xs, **call_kw)
+            loss = tf.reduce_sum(out * cot)
+        grads = tape.gradient(loss, [*xs, *layer.trainable_variables])
+        return np_(out), [np_(g) for g in grads]
+    if BACKEND == "jax":
+        import jax
+
+        trainable = [w.value for w in layer.trainable_variables]
+        non_trainable = [w.value for w in layer.non_trainable_variables]
+
+        def loss(tv: Any, xs: Any) -> Any:
+            out, _ = layer.stateless_call(tv, non_trainable, list(xs), **call_kw)
+            return (out * cot).sum(), out
+
+        (_, out), (g_w, g_x) = jax.value_and_grad(loss, argnums=(0, 1), has_aux=True)(
+            trainable, tuple(inputs)
+        )
+        return np_(out), [np_(g) for g in (*g_x, *g_w)]
+    import torch
+
+    xs = [torch.tensor(x, requires_grad=True) for x in inputs]
+    for w in layer.trainable_variables:
+        w.value.grad = None
+    out = layer(xs, **call_kw)
+    (out * torch.tensor(cot)).sum().backward()
+    grads = [x.grad for x in xs] + [w.value.grad for w in layer.trainable_variables]
+    assert len(grads) == n_in + len(layer.trainable_variables)
+    return np_(out), [np_(g) for g in grads]
+
+
+def masks(rng: np.random.Generator, b: int, tq: int, tv: int) -> list[np.ndarray]:
+    q_mask = rng.random((b, tq)) > 0.3
+    v_mask = rng.random((b, tv)) > 0.3
+    v_mask[0, :] = False  # a fully masked row: softmax must come out uniform
+    v_mask[1, 0] = True
+    return [q_mask, v_mask]
+
+
+# --------------------------------------------------------------------------
+# constructor, weights, config
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        (
+            {"score_mode": "bahdanau"},
+            r"score_mode.*'dot', 'concat'.*Received: score_mode='bahdanau'",
+        ),
+        ({"dropout": 1.0}, r"dropout.*\[0, 1\).*Received: dropout=1.0"),
+        ({"dropout": -0.1}, r"dropout.*\[0, 1\).*Received: dropout=-0.1"),
+        ({"dropout": "0.1"}, r"dropout.*Received: dropout='0.1'"),
+        ({"dropout": True}, r"dropout.*Received: dropout=True"),
+        ({"seed": 1.5}, r"seed.*int or None.*Received: seed=1.5"),
+        ({"seed": "42"}, r"seed.*int or None.*Received: seed='42'"),
+        ({"seed": True}, r"seed.*int or None.*Received: seed=True"),
+        ({"use_scale": "yes"}, r"use_scale.*boolean.*Received: use_scale='yes'"),
+    ],
+)
+def test_constructor_rejects_bad_values(kwargs: dict[str, Any], pattern: str) -> None:
+    with pytest.raises(ValueError, match=pattern):
+        rkeras_backend.Attention(**kwargs)
+
+
+def test_constructor_accepts_layer_kwargs_and_numpy_seed() -> None:
+    layer = rkeras_backend.Attention(
+        seed=np.int64(3), dropout=0.1, name="att", dtype="float32", trainable=False
+    )
+    assert layer.name == "att"
+    assert layer.trainable is False
+    assert layer.seed == 3 and type(layer.seed) is int
+    json.dumps(layer.get_config())
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("use_scale", [False, True])
+@pytest.mark.parametrize("dropout", [0.0, 0.2])
+def test_weights_match_reference(mode: str, use_scale: bool, dropout: float) -> None:
+    rng = np.random.default_rng(0)
+    inputs = [rand(rng, 2, 3, 4), rand(rng, 2, 5, 4)]
+    ref, ours = pair(score_mode=mode, use_scale=use_scale, dropout=dropout, seed=1)
+    ref(inputs)
+    ours(inputs)
+
+    def describe(layer: Any) -> list[tuple[str, tuple[int, ...], bool, str]]:
+        return [
+            (w.path.split("/", 1)[1], tuple(w.shape), w.trainable, str(w.dtype))
+            for w in layer.weights
+        ]
+
+    assert describe(ours) == describe(ref)
+    for w in ours.trainable_weights:
+        assert np_(w) == 1.0  # the "ones" initialiser
+    cfg_ref, cfg_ours = ref.get_config(), ours.get_config()
+    cfg_ref.pop("name")
+    cfg_ours.pop("name")
+    assert cfg_ours == cfg_ref
+
+
+def test_from_config_roundtrip_and_reference_config() -> None:
+    ref = keras.layers.Attention(use_scale=True, score_mode="concat", dropout=0.1, seed=5)
+    ours = rkeras_backend.Attention.from_config(ref.get_config())
+    assert ours.get_config() == ref.get_config()
+    again = rkeras_backend.Attention.from_config(ours.get_config())
+    assert again.get_config() == ours.get_config()
+    assert keras.saving.get_registered_name(rkeras_backend.Attention) == "rkeras>Attention"
+
+
+# --------------------------------------------------------------------------
+# forward, differential
+# --------------------------------------------------------------------------
+
+B, TQ, TV, D, DV = 2, 5, 7, 8, 6
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("use_scale", [False, True])
+@pytest.mark.parametrize("with_key", [False, True])
+def test_forward_matches_reference(mode: str, use_scale: bool, with_key: bool) -> None:
+    rng = np.random.default_rng(1)
+    q = rand(rng, B, TQ, D)
+    if with_key:  # value narrower than query/key
+        inputs = [q, rand(rng, B, TV, DV), rand(rng, B, TV, D)]
+    else:
+        inputs = [q, rand(rng, B, TV, D)]
+    ref, ours = pair(score_mode=mode, use_scale=use_scale)
+    build_same(ref, ours, inputs)
+    mask = masks(rng, B, TQ, TV)
+    for kw in (
+        {},
+        {"mask": mask},
+        {"use_causal_mask": True},
+        {"mask": mask, "use_causal_mask": True},
+    ):
+        fused = ours(inputs, **kw)
+        out_ref, scores_ref = ref(inputs, return_attention_scores=True, **kw)
+        out, scores = ours(inputs, return_attention_scores=True, **kw)
+        close(out, out_ref)
+        close(scores, scores_ref)
+        # The fused path (no scores) and the scores path agree.
+        close(fused, out)
+        assert tuple(fused.shape) == tuple(out_ref.shape)
+
+
+def test_masking_semantics() -> None:
+    rng = np.random.default_rng(2)
+    inputs = [rand(rng, 2, 4, 3), rand(rng, 2, 6, 3)]
+    q_mask = np.array([[True, False, True, True], [True, True, True, False]])
+    v_mask = np.zeros((2, 6), bool)
+    v_mask[1, :2] = True
+    for mode in ("dot", "concat"):
+        layer = rkeras_backend.Attention(score_mode=mode)
+        out, scores = layer(inputs, mask=[q_mask, v_mask], return_attention_scores=True)
+        out, scores = np_(out), np_(scores)
+        np.testing.assert_allclose(scores[0], np.full((4, 6), 1 / 6), rtol=1e-6)
+        np.testing.assert_allclose(scores[1, :, 2:], 0.0, atol=1e-30)
+        assert (out[~q_mask] == 0).all()
+        # Causal with Tq < Tv: row i sees columns 0..i (top-left aligned).
+        _, causal = layer(inputs, use_causal_mask=True, return_attention_scores=True)
+        assert (np.triu(np_(causal)[0], 1) == 0).all()
+        assert (np_(causal)[0, 0, 1:] == 0).all()
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+def test_more_than_three_dims(mode: str) -> None:
+    rng = np.random.default_rng(3)
+    h = 3
+    inputs = [rand(rng, B, h, TQ, D), rand(rng, B, h, TV, D)]
+    ref, ours = pair(score_mode=mode, use_scale=True)
+    build_same(ref, ours, inputs)
+    v_mask = rng.random((B, h, TV)) > 0.3
+    q_mask = rng.random((B, h, TQ)) > 0.3
+    for kw in ({}, {"use_causal_mask": True, "mask": [q_mask, v_mask]}):
+        out_ref, s_ref = ref(inputs, return_attention_scores=True, **kw)
+        close(ours(inputs, **kw), out_ref)
+        out, s = ours(inputs, return_attention_scores=True, **kw)
+        close(out, out_ref)
+        close(s, s_ref)
+
+
+def test_concat_large_inputs_use_exact_tanh() -> None:
+    """|q|, |k| past the fast path's bound: the tanh fallback must agree too."""
+    rng = np.random.default_rng(4)
+    inputs = [rand(rng, B, TQ, D, scale=30.0), rand(rng, B, TV, D, scale=30.0)]
+    inputs[0][0, 0, 0] = 60.0
+    ref, ours = pair(score_mode="concat", use_scale=True)
+    build_same(ref, ours, inputs)
+    cot = rand(rng, B, TQ, D)
+    out_ref, g_ref = value_and_grads(ref, inputs, cot)
+    out, g = value_and_grads(ours, inputs, cot)
+    close(out, out_ref, rtol=1e-4, atol=1e-4)
+    for a, b in zip(g, g_ref, strict=True):
+        close(a, b, rtol=1e-4, atol=1e-4)
+
+
+def test_concat_kernel_chunks_and_padding() -> None:
+    """Tiny chunk budget: many chunks, last one padded; same as the naive sum."""
+    rng = np.random.default_rng(5)
+    q, k = rand(rng, 3, 7, 4), rand(rng, 3, 5, 4)
+    s = np.float32(0.7)
+    want = np.tanh(s * (q[:, :, None, :] + k[:, None, :, :])).sum(-1)
+    for budget in (1, 11, 10**6):
+        got = concat_scores(ops.convert_to_tensor(q), ops.convert_to_tensor(k), s, budget=budget)
+        np.testing.assert_allclose(np_(got), want, rtol=1e-5, atol=1e-5)
+
+
+# --------------------------------------------------------------------------
+# gradients
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("use_scale", [False, True])
+def test_gradients_match_reference(mode: str, use_scale: bool) -> None:
+    rng = np.random.default_rng(6)
+    inputs = [rand(rng, B, TQ, D), rand(rng, B, TV, DV), rand(rng, B, TV, D)]
+    ref, ours = pair(score_mode=mode, use_scale=use_scale)
+    build_same(ref, ours, inputs)
+    cot = rand(rng, B, TQ, DV)
+    mask = masks(rng, B, TQ, TV)
+    for kw in ({}, {"mask": mask, "use_causal_mask": True}):
+        out_ref, g_ref = value_and_grads(ref, inputs, cot, **kw)
+        out, g = value_and_grads(ours, inputs, cot, **kw)
+        close(out, out_ref)
+        assert len(g) == len(g_ref)
+        for a, b in zip(g, g_ref, strict=True):
+            close(a, b, rtol=1e-4, atol=1e-5)
+
+
+# --------------------------------------------------------------------------
+# dropout
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+def test_dropout_matches_reference_draws(mode: str) -> None:
+    rng = np.random.default_rng(7)
+    inputs = [rand(rng, B, TQ, D), rand(rng, B, TV, D)]
+    ref, ours = pair(score_mode=mode, dropout=0.4, seed=123)
+    build_same(ref, ours, inputs)
+    # Inference: no dropout at all.
+    close(ours(inputs), ref(inputs))
+    close(ours(inputs, training=False), ref(inputs))
+    # Training: the same draws, call after call (the seed state advances).
+    for _ in range(2):
+        out_ref, s_ref = ref(inputs, training=True, return_attention_scores=True)
+        out, s = ours(inputs, training=True, return_attention_scores=True)
+        close(out, out_ref)
+        close(s, s_ref)
+        assert (np_(s) == 0).any()
+    close(ours(inputs, training=True), ref(inputs, training=True))
+    # A fresh layer with the same seed repeats the first draw.
+    a = rkeras_backend.Attention(score_mode=mode, dropout=0.4, seed=123)
+    b = rkeras_backend.Attention(score_mode=mode, dropout=0.4, seed=123)
+    build_same(a, b, inputs)
+    close(a(inputs, training=True), b(inputs, training=True))
+
+
+# --------------------------------------------------------------------------
+# symbolic use, shapes, masks propagation, mixed precision
+# --------------------------------------------------------------------------
+
+
+def test_symbolic_call_and_no_leak_of_return_attention_scores() -> None:
+    q_in = keras.Input((TQ, D))
+    v_in = keras.Input((TV, DV))
+    k_in = keras.Input((TV, D))
+    layer = rkeras_backend.Attention(score_mode="concat", use_scale=True)
+    out, scores = layer([q_in, v_in, k_in], return_attention_scores=True)
+    assert tuple(out.shape) == (None, TQ, DV)
+    assert tuple(scores.shape) == (None, TQ, TV)
+    plain = layer([q_in, v_in, k_in])
+    assert not isinstance(plain, tuple)
+    assert tuple(plain.shape) == (None, TQ, DV)
+    model = keras.Model([q_in, v_in, k_in], [out, scores, plain])
+    rng = np.random.default_rng(8)
+    xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, DV), rand(rng, 2, TV, D)]
+    o, s, p = model(xs)
+    close(o, p)
+    assert tuple(s.shape) == (2, TQ, TV)
+    assert not isinstance(layer(xs), tuple)
+    assert layer.compute_output_shape([(2, TQ, D), (2, TV, DV)]) == (2, TQ, DV)
+
+
+def test_compute_mask_and_keras_mask_propagation() -> None:
+    layer = rkeras_backend.Attention()
+    rng = np.random.default_rng(9)
+    q, v = rand(rng, 2, 3, 4), rand(rng, 2, 5, 4)
+    assert layer.compute_mask([q, v]) is None
+    assert layer.compute_mask([q, v], mask=[None, None]) is None
+    m = np.array([[True, False, True], [True, True, False]])
+    np.testing.assert_array_equal(np_(layer.compute_mask([q, v], mask=[m, None])), m)
+    # Masks carried by Embedding outputs reach call() as a list of three.
+    tokens_q = keras.Input((None,), dtype="int32")
+    tokens_v = keras.Input((None,), dtype="int32")
+    emb = keras.layers.Embedding(10, 4, mask_zero=True)
+    eq, ev = emb(tokens_q), emb(tokens_v)
+    ref_model = keras.Model([tokens_q, tokens_v], keras.layers.Attention()([eq, ev, ev]))
+    ours_model = keras.Model([tokens_q, tokens_v], rkeras_backend.Attention()([eq, ev, ev]))
+    ours_model.set_weights(ref_model.get_weights())
+    xq = np.array([[1, 2, 0], [3, 0, 0]], "int32")
+    xv = np.array([[4, 5, 6, 0], [7, 8, 0, 0]], "int32")
+    close(ours_model([xq, xv]), ref_model([xq, xv]))
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+def test_mixed_float16(mode: str) -> None:
+    rng = np.random.default_rng(10)
+    inputs = [rand(rng, B, TQ, D), rand(rng, B, TV, D)]
+    ref, ours = pair(score_mode=mode, use_scale=True, dtype="mixed_float16")
+    build_same(ref, ours, inputs)
+    mask = masks(rng, B, TQ, TV)
+    for kw in ({}, {"mask": mask, "use_causal_mask": True}):
+        out_ref, s_ref = ref(inputs, return_attention_scores=True, **kw)
+        out, s = ours(inputs, return_attention_scores=True, **kw)
+        assert ops.convert_to_numpy(out).dtype == np.float16
+        assert ops.convert_to_numpy(s).dtype == np.float16
+        close(out, out_ref, rtol=2e-2, atol=2e-2)
+        close(s, s_ref, rtol=2e-2, atol=2e-2)
+        close(ours(inputs, **kw), out_ref, rtol=2e-2, atol=2e-2)
+
+
+# --------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------
+
+
+def test_bad_inputs_raise_value_error() -> None:
+    rng = np.random.default_rng(11)
+    q, v = rand(rng, 2, 3, 4), rand(rng, 2, 5, 4)
+    layer = rkeras_backend.Attention()
+    with pytest.raises(ValueError, match=r"list of inputs.*Received: inputs="):
+        layer(q)
+    with pytest.raises(ValueError, match=r"length 2 or 3.*Received length: 1"):
+        layer([q])
+    with pytest.raises(ValueError, match=r"length 2 or 3.*Received length: 4"):
+        layer([q, v, v, v])
+    with pytest.raises(ValueError, match=r"mask must be a list.*Received: mask="):
+        layer([q, v], mask=np.ones((2, 3), bool))
+    with pytest.raises(ValueError, match=r"mask list of length 2 or 3.*Received length: 1"):
+        layer([q, v], mask=[np.ones((2, 3), bool)])
+    with pytest.raises(ValueError, match=r"same last dimension.*query.shape=\(2, 3, 4\).*key"):
+        layer([q, v, rand(rng, 2, 5, 6)])
+    with pytest.raises(ValueError, match=r"same number of timesteps.*key.shape=\(2, 4, 4\)"):
+        layer([q, v, rand(rng, 2, 4, 4)])
+    with pytest.raises(ValueError, match=r"same last dimension"):
+        rkeras_backend.Attention()([keras.Input((3, 4)), keras.Input((5, 6)), keras.Input((5, 5))])
+
+
+# --------------------------------------------------------------------------
+# saving
+# --------------------------------------------------------------------------
+
+
+def _model(layer_cls: Any, mode: str) -> Any:
+    q_in, v_in = keras.Input((TQ, D)), keras.Input((TV, D))
+    out = layer_cls(score_mode=mode, use_scale=True)([q_in, v_in], use_causal_mask=True)
+    return keras.Model([q_in, v_in], out)
+
+
+def test_weights_file_interchanges_with_reference(tmp_path: Path) -> None:
+    rng = np.random.default_rng(12)
+    xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, D)]
+    for mode in ("dot", "concat"):
+        ref, ours = _model(keras.layers.Attention, mode), _model(rkeras_backend.Attention, mode)
+        ref.set_weights([w * 1.7 for w in ref.get_weights()])
+        path = tmp_path / f"{mode}.weights.h5"
+        ref.save_weights(path)
+        ours.load_weights(path)
+        close(ours(xs), ref(xs))
+
+
+def test_save_and_reload_in_fresh_process(tmp_path: Path) -> None:
+    """A .keras file reloads in a new interpreter after `import rkeras_backend`."""
+    rng = np.random.default_rng(13)
+    q_in, v_in = keras.Input((TQ, D)), keras.Input((TV, D))
+    a = rkeras_backend.Attention(score_mode="concat", use_scale=True, dropout=0.1, seed=3)
+    b = rkeras_backend.Attention(score_mode="dot", use_scale=True)
+    h = a([q_in, v_in], use_causal_mask=True)
+    out = b([h, v_in])
+    model = keras.Model([q_in, v_in], out)
+    model.set_weights([w * 1.3 for w in model.get_weights()])
+    xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, D)]
+    want = np_(model(xs))
+    path = tmp_path / "model.keras"
+    model.save(path)
+    np.save(tmp_path / "q.npy", xs[0])
+    np.save(tmp_path / "v.npy", xs[1])
+    script = textwrap.dedent(
+        f"""
+        import numpy as np, keras
+        import rkeras_backend
+        m = keras.saving.load_model({str(path)!r})
+        kinds = sorted(type(l).__module__ + "." + type(l).__name__ for l in m.layers)
+        assert "rkeras_backend.attention.Attention" in kinds, kinds
+        q = np.load({str(tmp_path / "q.npy")!r}); v = np.load({str(tmp_path / "v.npy")!r})
+        np.save({str(tmp_path / "got.npy")!r}, keras.ops.convert_to_numpy(m([q, v])))
+        """
+    )
+    env = dict(os.environ, KERAS_BACKEND=BACKEND)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO / "python_backend"), env.get("PYTHONPATH", "")) if p
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    np.testing.assert_array_equal(np.load(tmp_path / "got.npy"), want)
+
+
+# --------------------------------------------------------------------------
+# training inside a compiled step, dynamic shapes
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("jit", [False, True] if BACKEND == "tensorflow" else ["auto"])
+def test_fit_and_predict_with_dynamic_time_axis(mode: str, jit: Any) -> None:
+    """Inside Keras' compiled train/predict steps, with None time dimensions."""
+    q_in, v_in = keras.Input((None, D)), keras.Input((None, D))
+    att = rkeras_backend.Attention(score_mode=mode, use_scale=True, dropout=0.1, seed=0)
+    v_mask = keras.ops.ones_like(v_in[..., 0], dtype="bool")
+    out = att([q_in, v_in], mask=[None, v_mask], use_causal_mask=True)
+    model = keras.Model([q_in, v_in], keras.layers.Dense(1)(out))
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse", jit_compile=jit)
+    rng = np.random.default_rng(14)
+    xs = [rand(rng, 4, TQ, D), rand(rng, 4, TV, D)]
+    before = [np_(w) for w in att.trainable_weights]
+    history = model.fit(xs, rand(rng, 4, TQ, 1), epochs=2, batch_size=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    after = [np_(w) for w in att.trainable_weights]
+    assert any((a != b).any() for a, b in zip(before, after, strict=True))
+    close(model.predict(xs, verbose=0), model(xs))
