@@ -104,9 +104,13 @@ generics::compile
 #' @export
 generics::fit
 
-#' @importFrom generics evaluate
+# Our own generic, in keras3's argument order: generics::evaluate() takes `x`
+# first, which would make the model `x`.
+#' @rdname model-training
 #' @export
-generics::evaluate
+evaluate <- function(object, ...) {
+  UseMethod("evaluate")
+}
 
 #' Configure, train, evaluate and use a Keras model
 #'
