@@ -114,8 +114,12 @@ def test_attention_rd_has_every_section_of_the_reference_page(roxygenised: Path)
     assert r"\link[=keras_input]{keras_input()}" in value
     assert "a \\code{Layer} instance is returned" in value
     call_arguments = _section(rd, "section{Call Arguments}")
-    for name in ("inputs", "mask", "return_attention_scores", "training", "use_causal_mask"):
-        assert rf"\item \code{{{name}}}:" in call_arguments
+    # In the reference page's order, nested lists (query, ..., query_mask, ...) in place.
+    assert re.findall(r"\\item \\code\{([^}]*)\}:", call_arguments) == [
+        *("inputs", "query", "value", "key"),
+        *("mask", "query_mask", "value_mask"),
+        *("return_attention_scores", "training", "use_causal_mask"),
+    ]
     assert r"\item \code{query_mask}:" in call_arguments  # nested list survives
     assert "Attention outputs of shape" in _section(rd, "section{Output}")
     see_also = _section(rd, "seealso")

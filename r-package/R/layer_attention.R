@@ -53,10 +53,10 @@
 #'   - `value_mask`: A boolean mask tensor of shape `(batch_size, Tv)`. If
 #'     given, will apply the mask such that values at positions where
 #'     `mask==FALSE` do not contribute to the result.
-#' - `training`: Python boolean indicating whether the layer should behave in training
-#'   mode (adding dropout) or in inference mode (no dropout).
 #' - `return_attention_scores`: bool, it `TRUE`, returns the attention scores (after masking and
 #'   softmax) as an additional output argument.
+#' - `training`: Python boolean indicating whether the layer should behave in training
+#'   mode (adding dropout) or in inference mode (no dropout).
 #' - `use_causal_mask`: Boolean. Set to `TRUE` for decoder self-attention. Adds a mask such
 #'   that position `i` cannot attend to positions `j > i`. This prevents the
 #'   flow of information from the future towards the past. Defaults to
@@ -97,8 +97,8 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
     dots = list(...),
     call_args = list(
       mask = arg_tensors,
-      training = arg_flag,
       return_attention_scores = arg_flag,
+      training = arg_flag,
       use_causal_mask = arg_flag
     ),
     inputs = "inputs"
