@@ -144,6 +144,25 @@ class Integers:
 
 
 @dataclass(frozen=True)
+class Axis:
+    """One axis or several, counted as R users count them (keras3's convention).
+
+    Axes count from 1; negative ones count from the end (-1 is the last) and
+    reach Python unchanged, positive ones one lower.  0 is no axis.
+    """
+
+    name: ClassVar[str] = "axis"
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if not items or not all(_is_whole(item) and _fits_r_integer(item) for item in items):
+            return "does not match type axis (expected a non-zero whole number or a list of them)"
+        if 0 in items:
+            return "names axis 0, but axes count from 1 as in R (-1 is the last)"
+        return None
+
+
+@dataclass(frozen=True)
 class Tensor:
     name: ClassVar[str] = "tensor"
 
@@ -175,7 +194,17 @@ class Passthrough:
 
 
 ArgType = (
-    Flag | Integer | Number | Choice | String | Shape | Integers | Tensor | Tensors | Passthrough
+    Flag
+    | Integer
+    | Number
+    | Choice
+    | String
+    | Shape
+    | Integers
+    | Axis
+    | Tensor
+    | Tensors
+    | Passthrough
 )
 
 TYPES: dict[str, type[ArgType]] = {
@@ -188,6 +217,7 @@ TYPES: dict[str, type[ArgType]] = {
         String,
         Shape,
         Integers,
+        Axis,
         Tensor,
         Tensors,
         Passthrough,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from codegen.argtypes import (
     ArgType,
+    Axis,
     Choice,
     Flag,
     Integer,
@@ -49,6 +50,7 @@ COERCERS: dict[type[ArgType], str] = {
     String: "arg_string",
     Shape: "arg_shape",
     Integers: "arg_integers",
+    Axis: "arg_axis",
     Tensor: "arg_tensor",
     Tensors: "arg_tensors",
 }
@@ -171,7 +173,7 @@ def r_default(arg_type: ArgType, value: Value) -> str:
             return (
                 "c(" + ", ".join("NA" if item is None else r_integer(item) for item in value) + ")"
             )
-        case Integers() if isinstance(value, tuple):
+        case Integers() | Axis() if isinstance(value, tuple):
             return "c(" + ", ".join(r_integer(item) for item in value) + ")"
         case _:
             return r_literal(value)

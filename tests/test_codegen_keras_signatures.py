@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen.model import LayerSpec
+from codegen.argtypes import Axis
+from codegen.model import Argument, LayerSpec
 from codegen.pipeline import load_spec_set
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,10 +52,15 @@ def _parameters(function) -> list[inspect.Parameter]:
     ]
 
 
-def _python_default(spec_default) -> object:
-    if spec_default is None:
+def _python_default(argument: Argument) -> object:
+    """The default as Python receives it; an axis counts from 1 in the spec, as in R."""
+    if argument.default is None:
         return inspect.Parameter.empty
-    value = spec_default.value
+    value = argument.default.value
+    if isinstance(argument.type, Axis) and value is not None:
+        if isinstance(value, tuple):
+            return [axis - 1 if axis > 0 else axis for axis in value]
+        return value - 1 if value > 0 else value
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -64,7 +70,7 @@ def test_constructor_arguments_match_python_signature(spec: LayerSpec) -> None:
         parameters = _parameters(cls.__init__)
         assert [argument.name for argument in spec.arguments] == [p.name for p in parameters], cls
         for argument, parameter in zip(spec.arguments, parameters, strict=True):
-            actual = _python_default(argument.default)
+            actual = _python_default(argument)
             assert _same_default(actual, parameter.default), (
                 f"{spec.r_name}: default of {argument.name} is {actual!r}, "
                 f"{cls.__module__}.{cls.__name__} has {parameter.default!r}"

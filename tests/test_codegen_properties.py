@@ -24,6 +24,7 @@ from codegen.argtypes import (
     CALL_TYPES,
     TYPES,
     ArgType,
+    Axis,
     Choice,
     Flag,
     Integer,
@@ -70,6 +71,7 @@ multi_line = (
     .filter(bool)
 )
 r_ints = st.integers(-R_INTEGER_MAX, R_INTEGER_MAX)
+axes = r_ints.filter(lambda axis: axis != 0)  # R counts axes from 1, and from -1 at the end
 finite_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
@@ -98,7 +100,7 @@ def number_types(draw: st.DrawFn) -> Number:
 choice_types = st.lists(single_line, min_size=1, max_size=4, unique=True).map(
     lambda options: Choice(tuple(options))
 )
-scalar_types = st.sampled_from([Flag(), String(), Shape(), Integers(), Tensor(), Tensors()])
+scalar_types = st.sampled_from([Flag(), String(), Shape(), Integers(), Axis(), Tensor(), Tensors()])
 arg_types = scalar_types | integer_types() | number_types() | choice_types | st.just(Passthrough())
 
 
@@ -123,6 +125,8 @@ def values_of(arg_type: ArgType) -> st.SearchStrategy:
             return st.lists(st.none() | st.integers(0, R_INTEGER_MAX), max_size=4).map(tuple)
         case Integers():
             return r_ints | st.lists(r_ints, min_size=1, max_size=4).map(tuple)
+        case Axis():
+            return axes | st.lists(axes, min_size=1, max_size=4).map(tuple)
         case Passthrough():
             scalars = st.booleans() | r_ints | finite_floats | single_line
             return scalars | st.lists(scalars, max_size=3).map(tuple)
@@ -196,6 +200,19 @@ def test_model_to_yaml_to_model_is_lossless(spec: LayerSpec) -> None:
     assert reloaded.to_spec() == spec.to_spec()
 
 
+@given(st.one_of(r_ints, st.lists(r_ints, max_size=4).map(tuple)))
+def test_axis_defaults_are_non_empty_and_never_axis_zero(value: int | tuple[int, ...]) -> None:
+    items = value if isinstance(value, tuple) else (value,)
+    accepted = Axis().value_problem(value) is None
+    assert accepted == (bool(items) and 0 not in items)
+
+
+@given(st.one_of(st.booleans(), finite_floats, single_line, st.none()))
+def test_axis_defaults_are_whole_numbers(value: object) -> None:
+    assert Axis().value_problem(value) is not None
+    assert Axis().value_problem((1, value)) is not None
+
+
 # ---------------------------------------------------------------- R validity
 
 R_CHECK_SCRIPT = r"""
@@ -241,7 +258,7 @@ def expected_value(arg_type: ArgType, default: Default | None) -> str:
             if value and all(item is None for item in value):
                 return "logical:" + ",".join("NA" for _ in value)  # c(NA) is logical in R
             return "integer:" + ",".join("NA" if item is None else str(item) for item in value)
-        case Integers():
+        case Integers() | Axis():
             items = value if isinstance(value, tuple) else (value,)
             return "integer:" + ",".join(str(item) for item in items)
         case _:

@@ -109,6 +109,28 @@ arg_integers <- function(x, arg, nullable = FALSE,
   do.call(reticulate::tuple, lapply(values, as.integer))
 }
 
+# One axis or several, counted as R users count them (keras3's convention):
+# from 1, or from the end when negative (-1 is the last axis). Python counts
+# from 0, so a positive axis goes down by one and a negative one is passed
+# unchanged; 0 is no axis. One axis stays a single int, several become a
+# tuple, as Keras accepts both.
+arg_axis <- function(x, arg, nullable = FALSE,
+                call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  values <- if (is.list(x)) x else as.list(x)
+  if (length(values) == 0L || !(is.numeric(x) || is.list(x)) ||
+    !all(vapply(values, function(v) is_whole_number(v) && v != 0, TRUE))) {
+    abort_arg(arg, "a non-zero whole number or a vector of them", x, nullable, call = call)
+  }
+  axes <- lapply(values, function(v) if (v > 0) as.integer(v) - 1L else as.integer(v))
+  if (length(axes) == 1L) {
+    return(axes[[1]])
+  }
+  do.call(reticulate::tuple, axes)
+}
+
 arg_tensor <- function(x, arg, nullable = FALSE,
                 call = rlang::caller_env()) {
   if (nullable && is.null(x)) {

@@ -9,8 +9,8 @@
 #'
 #' @param object Object to compose the layer with. A tensor, array, or sequential
 #'   model.
-#' @param axis Axis along which to concatenate, counted from 0 as in Python; `-1` is
-#'   the last axis.
+#' @param axis Axis along which to concatenate, counted from 1 as in R; negative
+#'   values count from the end, so the default `-1` is the last axis.
 #' @param ... For forward/backward compatability.
 #'
 #' @returns
@@ -40,16 +40,16 @@
 #' y <- layer_concatenate(list(x1, x2))
 #' shape(y) # shape(NA, 12)
 #'
-#' # Eagerly, along the second axis (1 in Python's counting).
+#' # Eagerly, along the second axis.
 #' a <- array(1:20, dim = c(2, 2, 5))
 #' b <- array(21:30, dim = c(2, 1, 5))
-#' dim(layer_concatenate(list(a, b), axis = 1)) # 2 3 5
+#' dim(layer_concatenate(list(a, b), axis = 2)) # 2 3 5
 layer_concatenate <- function(object, axis = -1L, ...) {
   compose_layer(
     object,
     py_class = "keras.layers.Concatenate",
     args = list(
-      axis = arg_integer(axis, "axis")
+      axis = arg_axis(axis, "axis")
     ),
     dots = list(...),
     call_args = list(),

@@ -24,9 +24,9 @@
 #' @param object Object to compose the layer with. A tensor, array, or sequential
 #'   model.
 #' @param axis Integer or vector of integers. The axis or axes to normalize across,
-#'   counted from 0 as in Python. Typically, this is the features axis/axes.
-#'   The left-out axes are typically the batch axis/axes. `-1` is the last
-#'   dimension in the input.
+#'   counted from 1 as in R; negative values count from the end. Typically,
+#'   this is the features axis/axes. The left-out axes are typically the
+#'   batch axis/axes. The default `-1` is the last dimension in the input.
 #' @param epsilon Small float added to variance to avoid dividing by zero.
 #' @param center If `TRUE`, add offset of `beta` to normalized tensor. If `FALSE`,
 #'   `beta` is ignored.
@@ -69,7 +69,7 @@
 #'
 #' # Normalize over the last two axes of a 3D input.
 #' x <- array(runif(5 * 20 * 30), dim = c(5, 20, 30))
-#' layer <- layer_layer_normalization(axis = c(1, 2))
+#' layer <- layer_layer_normalization(axis = c(2, 3))
 #' dim(layer(x)) # 5 20 30
 layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, center = TRUE,
                                       scale = TRUE, beta_initializer = "zeros",
@@ -80,7 +80,7 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
     object,
     py_class = "keras.layers.LayerNormalization",
     args = list(
-      axis = arg_integers(axis, "axis"),
+      axis = arg_axis(axis, "axis"),
       epsilon = arg_number(epsilon, "epsilon", min = 0),
       center = arg_flag(center, "center"),
       scale = arg_flag(scale, "scale"),

@@ -36,8 +36,9 @@
 #' @param output_shape The expected shape of an output tensor, besides the batch and sequence
 #'   dims. If not specified, projects back to the query feature dim (the
 #'   query input's last dimension).
-#' @param attention_axes Axes over which the attention is applied, counted from 0 as in Python.
-#'   `NULL` means attention over all axes, but batch, heads, and features.
+#' @param attention_axes Axes over which the attention is applied, counted from 1 as in R (the
+#'   batch axis is axis 1). `NULL` means attention over all axes, but batch,
+#'   heads, and features.
 #' @param sliding_window Optional positive integer. If set, restricts each query position to
 #'   attend only to key positions within `sliding_window - 1` of itself (a
 #'   symmetric band). Composes with `use_causal_mask = TRUE` to give a
@@ -137,7 +138,7 @@ layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = N
       dropout = arg_number(dropout, "dropout", min = 0, max = 1),
       use_bias = arg_flag(use_bias, "use_bias"),
       output_shape = arg_integers(output_shape, "output_shape", nullable = TRUE),
-      attention_axes = arg_integers(attention_axes, "attention_axes", nullable = TRUE),
+      attention_axes = arg_axis(attention_axes, "attention_axes", nullable = TRUE),
       sliding_window = arg_integer(sliding_window, "sliding_window", min = 1, nullable = TRUE),
       flash_attention = arg_flag(flash_attention, "flash_attention", nullable = TRUE),
       kernel_initializer = kernel_initializer,

@@ -50,3 +50,37 @@ test_that("arg_tensors names the offending element", {
   expect_error(arg_tensors(list(NULL, "x"), "mask"), "`mask[[2]]` must be a tensor, an R array or `NULL`", fixed = TRUE)
   expect_error(arg_tensors(matrix(TRUE, 2, 2), "mask"), "`mask` must be a list of tensors or R arrays", fixed = TRUE)
 })
+
+test_that("arg_axis counts from 1 as in R and passes negative axes through", {
+  expect_identical(arg_axis(1, "axis"), 0L)
+  expect_identical(arg_axis(2L, "axis"), 1L)
+  expect_identical(arg_axis(-1, "axis"), -1L)
+  expect_identical(arg_axis(-3L, "axis"), -3L)
+  expect_identical(arg_axis(list(3), "axis"), 2L)
+  expect_null(arg_axis(NULL, "attention_axes", nullable = TRUE))
+})
+
+test_that("arg_axis refuses axis 0 and anything but non-zero whole numbers", {
+  expect_error(
+    arg_axis(0, "axis"),
+    "`axis` must be a non-zero whole number or a vector of them, not the number 0.", fixed = TRUE
+  )
+  expect_error(arg_axis(c(1, 0), "axis"), "not a double vector of length 2", fixed = TRUE)
+  expect_error(arg_axis(1.5, "axis"), "not the number 1.5", fixed = TRUE)
+  expect_error(arg_axis("1", "axis"), "not the string \"1\"", fixed = TRUE)
+  expect_error(arg_axis(NA, "axis"), "not `NA`", fixed = TRUE)
+  expect_error(arg_axis(integer(), "axis"), "not a integer vector of length 0", fixed = TRUE)
+  expect_error(arg_axis(NULL, "axis"), "not `NULL`", fixed = TRUE)
+  expect_error(
+    arg_axis(0, "attention_axes", nullable = TRUE),
+    "a non-zero whole number or a vector of them or `NULL`", fixed = TRUE
+  )
+})
+
+test_that("arg_axis gives several axes to Python as a tuple", {
+  skip_if_no_keras()
+  axes <- arg_axis(c(2, 3, -1), "axis")
+  expect_s3_class(axes, "python.builtin.tuple")
+  expect_identical(reticulate::py_to_r(axes), list(1L, 2L, -1L))
+  expect_identical(reticulate::py_to_r(arg_axis(list(1, -2), "axis")), list(0L, -2L))
+})

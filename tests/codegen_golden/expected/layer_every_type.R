@@ -21,6 +21,8 @@
 #' @param input_shape A shape with an unknown dimension.
 #' @param kernel_size Several integers.
 #' @param strides One integer of an `integers` type.
+#' @param axis One axis, counted from 1 as in R; `-1` is the last.
+#' @param attention_axes Several axes, nullable.
 #' @param initial_state A tensor.
 #' @param constants Several tensors.
 #' @param activation Passed on as given.
@@ -46,6 +48,7 @@
 #' - `mask`: A mask.
 #' - `training`: Training mode.
 #' - `steps_taken`: An integer call argument.
+#' - `reduce_axis`: An axis call argument.
 #'
 #' @section Output:
 #' A tensor shaped like the input.
@@ -63,9 +66,9 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              epsilon = 0.001, scale = 2, center = TRUE, padding = "valid",
                              data_format = NULL, label = "say \"hi\"\\ caf\u{00e9}",
                              input_shape = c(NA, 8L), kernel_size = c(3L, 3L),
-                             strides = 1L, initial_state = NULL, constants = NULL,
-                             activation = NULL, kernel_initializer = "glorot_uniform",
-                             ...) {
+                             strides = 1L, axis = -1L, attention_axes = c(2L, -1L),
+                             initial_state = NULL, constants = NULL, activation = NULL,
+                             kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
     object,
     py_class = "keras.layers.EveryType",
@@ -83,6 +86,8 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
       input_shape = arg_shape(input_shape, "input_shape", nullable = TRUE),
       kernel_size = arg_integers(kernel_size, "kernel_size"),
       strides = arg_integers(strides, "strides"),
+      axis = arg_axis(axis, "axis"),
+      attention_axes = arg_axis(attention_axes, "attention_axes", nullable = TRUE),
       initial_state = arg_tensor(initial_state, "initial_state", nullable = TRUE),
       constants = arg_tensors(constants, "constants", nullable = TRUE),
       activation = activation,
@@ -92,7 +97,8 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     call_args = list(
       mask = arg_tensor,
       training = arg_flag,
-      steps_taken = arg_integer
+      steps_taken = arg_integer,
+      reduce_axis = arg_axis
     ),
     inputs = "inputs"
   )
