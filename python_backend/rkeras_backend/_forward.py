@@ -130,15 +130,20 @@ def attend_fused(
 
     On TensorFlow the graph is a plain tf.function (oneDNN matmuls, Grappler
     folds the key transpose into the matmul); the concat score kernel inside
-    it is XLA-compiled on its own. On JAX the whole thing is one jax.jit. On
-    torch, dot mode goes to keras.ops.dot_product_attention (PyTorch's fused
-    scaled_dot_product_attention).
+    it is XLA-compiled on its own. On JAX dot mode is one jax.jit and concat
+    mode calls its jitted kernel. On torch, dot mode goes to
+    keras.ops.dot_product_attention (PyTorch's fused
+    scaled_dot_product_attention); concat runs eagerly around its chunked
+    kernel.
     """
     args = (q, k, v, scale, weight, q_mask, v_mask)
     name = backend()
     if name == "torch" and mode == "dot":
         return _torch_dot(*args, causal=causal)
-    if name not in ("tensorflow", "jax"):
+    if name == "torch" or (name == "jax" and mode == "concat"):
+        # jax: the concat kernel is jitted on its own, once per shape; a jit
+        # around it would recompile it for every mask/causal variant, and the
+        # ops around it are a handful of cheap elementwise ones.
         return _attend_output(*args, mode=mode, causal=causal)
     fn = compiled(
         ("attend", mode, causal, shape_key(*args)),
