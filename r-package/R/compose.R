@@ -23,53 +23,44 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
   call <- rlang::caller_env()
   # Forced first, so nested wrappers create their layers in reading order.
   object <- if (missing(object)) NULL else object
-  routed <- route_dots(dots, call_args, call)
-  layer <- with_python_errors(
-    do.call(py_class(py_class), c(args, routed$layer_kwargs)),
+  call_kwargs <- no_kwargs
+  if (length(dots)) {
+    routed <- route_dots(dots, call_args, call)
+    args <- c(args, routed$layer_kwargs)
+    call_kwargs <- routed$call_args
+    if (length(call_kwargs)) {
+      refuse_call_args(object, call_kwargs, call)
+    }
+  }
+  input_names <- NULL
+  if (length(inputs) > 1L) {
+    check_spread_inputs(object, inputs, call)
+    input_names <- inputs
+  }
+  # One crossing into Python builds the layer and composes it (see
+  # inst/python/rkeras_compose.py); NULL back means a Sequential model took it.
+  result <- with_python_errors(
+    compose_in_python()(py_class(py_class), args, object, call_kwargs, input_names),
     call
   )
-  if (is.null(object)) {
-    refuse_call_args(routed$call_args, "`object` is `NULL`", call)
-    return(layer)
-  }
-  if (is_instance(object, "keras.Sequential")) {
-    refuse_call_args(routed$call_args, "`object` is a sequential model", call)
-    with_python_errors(object$add(layer), call)
-    return(invisible(object))
-  }
-  call_layer(layer, object, routed$call_args, inputs, call)
+  if (is.null(result)) invisible(object) else result
 }
 
-call_layer <- function(layer, object, call_args, inputs, call) {
-  if (length(inputs) > 1L) {
-    object <- spread_inputs(object, inputs, call)
-  } else {
-    object <- list(object)
-  }
-  with_python_errors(do.call(layer, c(object, call_args)), call)
-}
+# An empty named list, which reaches Python as {} rather than [].
+no_kwargs <- structure(list(), names = character())
 
-spread_inputs <- function(object, inputs, call) {
-  if (!is.list(object) || inherits(object, "python.builtin.object")) {
-    return(list(object))
-  }
-  if (length(object) > length(inputs)) {
+check_spread_inputs <- function(object, inputs, call) {
+  if (is.list(object) && !inherits(object, "python.builtin.object") &&
+    length(object) > length(inputs)) {
     cli::cli_abort(
       "{.arg object} must be a list of at most {length(inputs)} tensors ({.arg {inputs}}), not a list of length {length(object)}.",
       call = call
     )
   }
-  if (is.null(names(object))) {
-    names(object) <- inputs[seq_along(object)]
-  }
-  object
 }
 
 route_dots <- function(dots, call_args, call) {
-  routed <- list(layer_kwargs = list(), call_args = list())
-  if (length(dots) == 0L) {
-    return(routed)
-  }
+  routed <- list(layer_kwargs = list(), call_args = no_kwargs)
   names <- names(dots) %||% rep("", length(dots))
   for (i in seq_along(dots)) {
     name <- names[[i]]
@@ -126,13 +117,18 @@ closest_name <- function(name, known) {
   known[[which.min(distance)]]
 }
 
-refuse_call_args <- function(call_args, why, call) {
-  if (length(call_args)) {
+refuse_call_args <- function(object, call_kwargs, call) {
+  why <- if (is.null(object)) {
+    "`object` is `NULL`"
+  } else if (is_instance(object, "keras.Sequential")) {
+    "`object` is a sequential model"
+  }
+  if (!is.null(why)) {
     cli::cli_abort(
       c(
-        "Call argument{?s} {.arg {names(call_args)}} can only be used when {.arg object} is a tensor or array.",
+        "Call argument{?s} {.arg {names(call_kwargs)}} can only be used when {.arg object} is a tensor or array.",
         "x" = "Here {why}, so the layer is not called.",
-        "i" = "Call the layer instead: {.code layer <- ...; layer(inputs, {names(call_args)[[1]]} = ...)}."
+        "i" = "Call the layer instead: {.code layer <- ...; layer(inputs, {names(call_kwargs)[[1]]} = ...)}."
       ),
       call = call
     )

@@ -66,6 +66,17 @@ load_backend <- function() {
   the$backend
 }
 
+compose_in_python <- function() {
+  the$compose %||% load_compose()
+}
+
+load_compose <- function() {
+  keras_module()
+  path <- system.file("python", package = "rkeras", mustWork = TRUE)
+  the$compose <- reticulate::import_from_path("rkeras_compose", path = path)$compose
+  the$compose
+}
+
 abort_no_keras <- function(call = rlang::caller_env()) {
   python <- tryCatch(reticulate::py_config()$python, error = function(e) NULL)
   found <- if (is.null(python)) "No Python was found." else "Python {.path {python}} has no {.pkg keras} module."
