@@ -9,7 +9,7 @@ ROOT := $(abspath .)
 VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 RLIB := $(ROOT)/.rlib
-STAMPS := $(ROOT)/.stamps
+STAMPS := .stamps
 PKG := r-package
 BUNDLE := $(PKG)/inst/python/rkeras_backend
 

@@ -46,7 +46,6 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
   if (is.null(result)) invisible(object) else result
 }
 
-# An empty named list, which reaches Python as {} rather than [].
 no_kwargs <- structure(list(), names = character())
 
 check_spread_inputs <- function(object, inputs, call) {

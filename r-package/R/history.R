@@ -38,6 +38,7 @@ plot.rkeras_history <- function(x, y, metrics = names(x$metrics), ...) {
     type = "b", pch = 19, lty = 1, xlab = "epoch", ylab = "value",
     main = "Training history", ...
   )
-  graphics::legend("topright", legend = metrics, col = seq_along(metrics), lty = 1, pch = 19)
+  # "right" keeps the legend off both a falling loss and a rising accuracy.
+  graphics::legend("right", legend = metrics, col = seq_along(metrics), lty = 1, pch = 19, bty = "n")
   invisible(x)
 }

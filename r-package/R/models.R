@@ -193,13 +193,13 @@ fit.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batch_siz
   initial_epoch <- arg_integer(initial_epoch, "initial_epoch", min = 1)
   history <- with_python_errors(
     object$fit(
-      x = x, y = y, ...,
+      x = as_model_data(x), y = as_model_data(y), ...,
       batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
       epochs = epochs, verbose = arg_verbose(verbose),
       callbacks = callbacks,
       validation_split = arg_number(validation_split, "validation_split", 0, 1, max_open = TRUE),
-      validation_data = validation_data, shuffle = arg_flag(shuffle, "shuffle"),
-      class_weight = class_weight, sample_weight = sample_weight,
+      validation_data = as_validation_data(validation_data), shuffle = arg_flag(shuffle, "shuffle"),
+      class_weight = class_weight, sample_weight = as_model_data(sample_weight),
       # keras3 counts epochs from 1; Keras from 0.
       initial_epoch = initial_epoch - 1L,
       steps_per_epoch = arg_integer(steps_per_epoch, "steps_per_epoch", min = 1, nullable = TRUE),
@@ -227,9 +227,9 @@ evaluate.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batc
   check_model(object, call)
   result <- with_python_errors(
     object$evaluate(
-      x = x, y = y, ...,
+      x = as_model_data(x), y = as_model_data(y), ...,
       batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
-      verbose = arg_verbose(verbose), sample_weight = sample_weight,
+      verbose = arg_verbose(verbose), sample_weight = as_model_data(sample_weight),
       steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
       callbacks = callbacks, return_dict = TRUE
     ),
@@ -249,7 +249,7 @@ predict.python.builtin.object <- function(object, x, ..., batch_size = NULL, ver
   check_model(object, call)
   with_python_errors(
     object$predict(
-      x, ...,
+      as_model_data(x), ...,
       batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
       verbose = arg_verbose(verbose),
       steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
@@ -319,6 +319,27 @@ load_model <- function(model, custom_objects = NULL, compile = TRUE, safe_mode =
     ),
     call
   )
+}
+
+# A plain R vector would reach Python as a list, which Keras rejects as data
+# with a misleading message; as in keras3, it becomes a 1-d array. Lists (of
+# inputs, or validation_data) are handled element by element.
+as_model_data <- function(x) {
+  if (is.atomic(x) && !is.null(x) && is.null(dim(x))) {
+    return(array(x))
+  }
+  if (is.list(x) && !inherits(x, "python.builtin.object")) {
+    return(lapply(x, as_model_data))
+  }
+  x
+}
+
+# Keras takes validation data as a tuple (x, y[, sample_weight]).
+as_validation_data <- function(x) {
+  if (is.list(x) && !inherits(x, "python.builtin.object")) {
+    return(do.call(reticulate::tuple, unname(as_model_data(x))))
+  }
+  x
 }
 
 check_model <- function(object, call, arg = "object") {

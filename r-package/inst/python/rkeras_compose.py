@@ -18,6 +18,9 @@ def compose(layer_class, kwargs, obj, call_kwargs, input_names):
     otherwise the layer's output on ``obj``. With several ``input_names``, a
     list ``obj`` is spread over those call parameters (query, value, key).
     """
+    # R's empty list() arrives as [], not {}.
+    kwargs = kwargs or {}
+    call_kwargs = call_kwargs or {}
     layer = layer_class(**kwargs)
     if obj is None:
         return layer

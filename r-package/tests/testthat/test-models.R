@@ -49,3 +49,16 @@ test_that("keras_model_sequential pipes into layer functions", {
   expect_identical(vapply(model$layers, function(l) l$name, ""), c("first", "second"))
   expect_identical(model$name, "piped")
 })
+
+test_that("plain R vectors are data: fit() and evaluate() take a numeric label vector", {
+  skip_if_no_keras()
+  set.seed(3)
+  input <- keras_input(shape = 3)
+  model <- keras_model(input, layer_dense(input, units = 1, activation = "sigmoid"))
+  compile(model, optimizer = "adam", loss = "binary_crossentropy", metrics = "accuracy")
+  x <- matrix(rnorm(60), 20, 3)
+  y <- as.numeric(x[, 1] > 0)
+  history <- fit(model, x, y, epochs = 2, batch_size = 10, verbose = 0, validation_data = list(x, y))
+  expect_named(history$metrics, c("accuracy", "loss", "val_accuracy", "val_loss"))
+  expect_named(evaluate(model, x, y, verbose = 0), c("accuracy", "loss"))
+})
