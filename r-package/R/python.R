@@ -131,10 +131,8 @@ is_instance <- function(x, path) {
 #' @returns The path of the virtualenv's Python, invisibly.
 #' @export
 #' @examples
-#' # Only needed when Python with keras is missing:
-#' if (!is_keras_available()) {
-#'   message("Run install_rkeras() to create a Python environment.")
-#' }
+#' # TRUE when Python with keras is ready; if FALSE, run install_rkeras().
+#' is_keras_available()
 #' \dontrun{
 #' install_rkeras()
 #' }
