@@ -43,6 +43,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PREFIX = "@@bench "
+SETTLE_S = float(os.environ.get("BENCH_SETTLE_S", "0"))
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Worker:
 
             self.layer_cls = rkeras_backend.Attention
         self.call: Any = None
+        self._mm: dict[tuple[int, ...], Any] = {}
 
     def setup(self, case: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
@@ -174,6 +176,10 @@ class Worker:
         return torch_step
 
     def time(self, n: int) -> float:
+        if SETTLE_S:
+            # Optional idle gap before a sample (see README_attention.md: on
+            # this VM every call after an idle gap is slower, for both).
+            time.sleep(SETTLE_S)
         t0 = time.perf_counter()
         for _ in range(n):
             self.call()
@@ -194,29 +200,28 @@ class Worker:
             growths.append((peak - base) * 1024)
         return growths
 
-    def matmul_gflops(self, case: dict[str, Any], repeats: int = 7) -> float:
-        """Plain batched matmul (B, Tq, D) @ (B, D, Tv), the shape of Q K^T."""
+    def matmul_gflops(self, shape: list[int], repeats: int) -> float:
+        """GFLOP/s of one plain batched matmul (b, m, k) @ (b, k, n)."""
         import numpy as np
 
-        c = Case(**case)
+        b, m, k, n = shape
         ops = self.keras.ops
-        rng = np.random.default_rng(1)
-        a = ops.convert_to_tensor(rng.standard_normal((c.batch, c.tq, c.dim)).astype("float32"))
-        b = ops.convert_to_tensor(rng.standard_normal((c.batch, c.dim, c.tv)).astype("float32"))
-
-        def run() -> Any:
-            out = ops.matmul(a, b)
-            if self.backend == "jax":
-                out.block_until_ready()
-            return out
-
-        run()
+        key = tuple(shape)
+        if key not in self._mm:
+            rng = np.random.default_rng(1)
+            x = ops.convert_to_tensor(rng.standard_normal((b, m, k)).astype("float32"))
+            y = ops.convert_to_tensor(rng.standard_normal((b, k, n)).astype("float32"))
+            self._mm[key] = (x, y)
+            ops.matmul(x, y)
+        x, y = self._mm[key]
         times = []
         for _ in range(repeats):
             t0 = time.perf_counter()
-            run()
+            out = ops.matmul(x, y)
+            if self.backend == "jax":
+                out.block_until_ready()
             times.append(time.perf_counter() - t0)
-        return 2.0 * c.batch * c.tq * c.tv * c.dim / statistics.median(times) / 1e9
+        return 2.0 * b * m * k * n / statistics.median(times) / 1e9
 
 
 def worker_main(impl: str) -> None:
@@ -232,7 +237,7 @@ def worker_main(impl: str) -> None:
         elif op == "memory":
             _reply({"growth": w.memory(req["repeats"])})
         elif op == "matmul":
-            _reply({"gflops": w.matmul_gflops(req["case"])})
+            _reply({"gflops": w.matmul_gflops(req["shape"], req["repeats"])})
         elif op == "quit":
             _reply({"bye": True})
             return
@@ -294,10 +299,15 @@ class Proc:
         self.p.wait(timeout=30)
 
 
-def run_timing(cases: list[Case], rounds: int, backend: str) -> list[dict[str, Any]]:
+SQUARE = [1, 2048, 2048, 2048]
+
+
+def run_timing(cases: list[Case], rounds: int, backend: str) -> tuple[list[dict[str, Any]], float]:
+    """Per-case timings, and the GFLOP/s of a large square matmul."""
     ref, ours = Proc("ref", False, backend), Proc("ours", False, backend)
     ref.read()
     ours.read()
+    square = [ours.ask(op="matmul", shape=SQUARE, repeats=5)["gflops"]]
     results = []
     for case in cases:
         spec = asdict(case)
@@ -306,12 +316,16 @@ def run_timing(cases: list[Case], rounds: int, backend: str) -> list[dict[str, A
         n = max(1, math.ceil(0.02 / max(min(warm), 1e-6)))
         t_ref: list[float] = []
         t_ours: list[float] = []
+        qk_shape = [case.batch, case.tq, case.dim, case.tv]
+        plain: list[float] = []
         for r in range(rounds):
             order = (ref, ours) if r % 2 == 0 else (ours, ref)
             for p in order:
                 t = p.ask(op="time", n=n)["t"]
                 (t_ref if p is ref else t_ours).append(t)
-        gflops = ours.ask(op="matmul", case=spec)["gflops"]
+            if case.mode == "dot":
+                # Interleaved with the rounds, so it sees the same noise.
+                plain.append(ours.ask(op="matmul", shape=qk_shape, repeats=3)["gflops"])
         ratios = [o / r for o, r in zip(t_ours, t_ref, strict=True)]
         results.append(
             {
@@ -320,7 +334,7 @@ def run_timing(cases: list[Case], rounds: int, backend: str) -> list[dict[str, A
                 "ref_ms": 1e3 * statistics.median(t_ref),
                 "ours_ms": 1e3 * statistics.median(t_ours),
                 "time_ratio": statistics.median(ratios),
-                "plain_matmul_gflops": gflops,
+                "plain_matmul_gflops": statistics.median(plain) if plain else None,
             }
         )
         print(
@@ -329,9 +343,10 @@ def run_timing(cases: list[Case], rounds: int, backend: str) -> list[dict[str, A
             file=sys.stderr,
             flush=True,
         )
+    square.append(ours.ask(op="matmul", shape=SQUARE, repeats=5)["gflops"])
     ref.close()
     ours.close()
-    return results
+    return results, max(square)
 
 
 def run_memory(cases: list[Case], backend: str, repeats: int) -> list[tuple[float, float]]:
@@ -360,7 +375,9 @@ def _mib(x: float) -> str:
     return f"{x / 2**20:.1f}"
 
 
-def report(timing: list[dict[str, Any]], memory: list[tuple[float, float]]) -> str:
+def report(
+    timing: list[dict[str, Any]], memory: list[tuple[float, float]], square_gflops: float
+) -> str:
     lines = [
         "| case | ref ms | ours ms | time ratio | target | ref MiB | ours MiB "
         "| memory-growth ratio | target | met |",
@@ -376,13 +393,32 @@ def report(timing: list[dict[str, Any]], memory: list[tuple[float, float]]) -> s
             f"{_mib(m_ours)} | {m_ratio:.3f} | <= {c.mem_target} | "
             f"{'yes' if ok else 'NO'} |"
         )
+    concat = [t for t in timing if t["case"].mode == "concat"]
+    if concat:
+        lines += [
+            "",
+            "| concat case | tanh terms (B*Tq*Tv*D) | ref Gterm/s | ours Gterm/s |",
+            "|---|---:|---:|---:|",
+        ]
+        for t in concat:
+            c = t["case"]
+            # Forward evaluates each term once; the backward recomputes it
+            # twice (one pass per reduction axis) on our side.
+            terms = float(c.batch * c.tq * c.tv * c.dim)
+            lines.append(
+                f"| {c.label} | {terms / 1e6:.0f} M | "
+                f"{terms / (t['ref_ms'] / 1e3) / 1e9:.2f} | "
+                f"{terms / (t['ours_ms'] / 1e3) / 1e9:.2f} |"
+            )
     dots = [t for t in timing if t["case"].mode == "dot"]
     if dots:
         lines += [
             "",
+            f"Plain square matmul (2048^3, float32): {square_gflops:.0f} GFLOP/s.",
+            "",
             "| dot case | matmul GFLOP | ref GFLOP/s | ours GFLOP/s "
-            "| plain matmul GFLOP/s (same shape) | ours / plain |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| plain Q@K^T-shaped matmul GFLOP/s | ours / plain | ours / square |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for t in dots:
             c = t["case"]
@@ -392,9 +428,22 @@ def report(timing: list[dict[str, Any]], memory: list[tuple[float, float]]) -> s
             plain = t["plain_matmul_gflops"]
             lines.append(
                 f"| {c.label} | {flops / 1e9:.2f} | {ref:.0f} | {ours:.0f} | "
-                f"{plain:.0f} | {ours / plain:.2f} |"
+                f"{plain:.0f} | {ours / plain:.2f} | {ours / square_gflops:.2f} |"
             )
     return "\n".join(lines)
+
+
+def _machine() -> str:
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} logical CPUs"
 
 
 def main() -> None:
@@ -414,10 +463,17 @@ def main() -> None:
     rounds = args.rounds or (5 if args.quick else 15)
     t0 = time.perf_counter()
     print(f"backend={args.backend}, {rounds} alternating rounds per case", file=sys.stderr)
-    timing = run_timing(cases, rounds, args.backend)
+    timing, square = run_timing(cases, rounds, args.backend)
     memory = run_memory(cases, args.backend, repeats=1 if args.quick else 3)
-    print(report(timing, memory))
-    print(f"\n(total {time.perf_counter() - t0:.0f} s, backend {args.backend})")
+    print(report(timing, memory, square))
+    print(
+        f"\n({_machine()}; backend {args.backend}; {rounds} alternating rounds; "
+        f"total {time.perf_counter() - t0:.0f} s)"
+    )
+    if args.quick:
+        print(
+            "(--quick uses smaller shapes than the issue's cases; the targets are for the full run)"
+        )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
+from keras import backend as kbackend  # noqa: E402
 from keras import ops  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -291,6 +292,14 @@ def test_concat_kernel_chunks_and_padding() -> None:
     for budget in (1, 11, 10**6):
         got = concat_scores(ops.convert_to_tensor(q), ops.convert_to_tensor(k), s, budget=budget)
         np.testing.assert_allclose(np_(got), want, rtol=1e-5, atol=1e-5)
+    # float64 stays float64 (and exact to float64 rounding).
+    q64, k64 = q.astype("float64"), k.astype("float64")
+    if kbackend.standardize_dtype(ops.convert_to_tensor(q64).dtype) != "float64":
+        return  # jax without jax_enable_x64 has no float64
+    want64 = np.tanh(0.7 * (q64[:, :, None, :] + k64[:, None, :, :])).sum(-1)
+    got64 = np_(concat_scores(ops.convert_to_tensor(q64), ops.convert_to_tensor(k64), 0.7))
+    assert got64.dtype == np.float64
+    np.testing.assert_allclose(got64, want64, rtol=1e-12, atol=1e-12)
 
 
 # --------------------------------------------------------------------------

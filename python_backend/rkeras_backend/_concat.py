@@ -33,7 +33,7 @@ from typing import Any
 from keras import backend as kbackend
 from keras import ops
 
-from rkeras_backend._compile import compiled, shape_key
+from rkeras_backend._compile import backend, compiled, shape_key
 
 Tensor = Any
 
@@ -98,6 +98,10 @@ def _fast_ok(q: Tensor, k: Tensor, s: Tensor, dtype: str) -> Tensor:
 
 def _row_sum(t: Tensor) -> Tensor:
     """Sum over the last axis as a matmul (see module docstring)."""
+    if backend() == "torch":
+        # No XLA there to serialise the reduction, and keras' torch matmul
+        # computes float64 in float32.
+        return ops.sum(t, axis=-1)
     ones = ops.ones((ops.shape(t)[-1], 1), dtype=t.dtype)
     return ops.matmul(t, ones)[..., 0]
 
@@ -199,7 +203,8 @@ def concat_scores(
     kd = _kernel_dtype(in_dtype)
     q32 = ops.cast(q, kd)
     k32 = ops.cast(k, kd)
-    s32 = ops.cast(scale, kd)
+    # convert, not cast: a Python float must not pass through float32 first.
+    s32 = ops.convert_to_tensor(scale, dtype=kd)
     key = (shape_key(q32, k32), budget)
     fwd = compiled(
         ("concat_fwd", key),
