@@ -84,4 +84,3 @@ def _dim(d: Any) -> int | None:
         return int(d)
     except TypeError:
         return None
-

@@ -33,7 +33,7 @@ from typing import Any
 from keras import backend as kbackend
 from keras import ops
 
-from rkeras_backend._compile import compiled, shape_key
+from rkeras_backend._compile import backend, compiled, shape_key
 
 Tensor = Any
 
@@ -93,13 +93,15 @@ def _fast_ok(q: Tensor, k: Tensor, s: Tensor, dtype: str) -> Tensor:
     limit = _FAST_LIMIT[dtype]
     # NaN makes both comparisons false, which routes it to tanh, like the
     # reference.
-    return ops.logical_and(
-        ops.all(ops.abs(s * q) <= limit), ops.all(ops.abs(s * k) <= limit)
-    )
+    return ops.logical_and(ops.all(ops.abs(s * q) <= limit), ops.all(ops.abs(s * k) <= limit))
 
 
 def _row_sum(t: Tensor) -> Tensor:
     """Sum over the last axis as a matmul (see module docstring)."""
+    if backend() == "torch":
+        # No XLA there to serialise the reduction, and keras' torch matmul
+        # computes float64 in float32.
+        return ops.sum(t, axis=-1)
     ones = ops.ones((ops.shape(t)[-1], 1), dtype=t.dtype)
     return ops.matmul(t, ones)[..., 0]
 
@@ -135,9 +137,7 @@ def _scores_forward(q: Tensor, k: Tensor, s: Tensor, budget: int) -> Tensor:
     return ops.cond(_fast_ok(q, k, s, _dtype(q)), fast, exact)
 
 
-def _contract(
-    rows: Tensor, cols: Tensor, g: Tensor, s: Tensor, budget: int, fast: bool
-) -> Tensor:
+def _contract(rows: Tensor, cols: Tensor, g: Tensor, s: Tensor, budget: int, fast: bool) -> Tensor:
     """sum_j g[n, i, j] * (1 - tanh^2(s * (rows[n, i] + cols[n, j]))), per d.
 
     With fast=True, `rows` and `cols` hold exp(2 s x) instead of x.
@@ -203,7 +203,8 @@ def concat_scores(
     kd = _kernel_dtype(in_dtype)
     q32 = ops.cast(q, kd)
     k32 = ops.cast(k, kd)
-    s32 = ops.cast(scale, kd)
+    # convert, not cast: a Python float must not pass through float32 first.
+    s32 = ops.convert_to_tensor(scale, dtype=kd)
     key = (shape_key(q32, k32), budget)
     fwd = compiled(
         ("concat_fwd", key),

@@ -16,9 +16,7 @@ Tensor = Any
 _SCORE_MODES = ("dot", "concat")
 
 
-def _check_constructor_args(
-    use_scale: Any, score_mode: Any, dropout: Any, seed: Any
-) -> None:
+def _check_constructor_args(use_scale: Any, score_mode: Any, dropout: Any, seed: Any) -> None:
     if not isinstance(use_scale, bool) and type(use_scale).__name__ != "bool_":
         raise ValueError(
             "Invalid value for argument use_scale. Expected a boolean (True or "
@@ -127,11 +125,15 @@ class Attention(keras.layers.Layer):
             q_mask = ops.cast(q_mask, "bool")
         if v_mask is not None:
             v_mask = ops.cast(v_mask, "bool")
-        scale = None if self.scale is None else ops.convert_to_tensor(self.scale)
+        # A cast reads the variable into a plain tensor in the compute dtype
+        # (what autocasting gives the reference); on TensorFlow
+        # convert_to_tensor would hand back the variable object itself, which
+        # a compiled function cannot take as an argument in graph mode.
+        scale = None if self.scale is None else ops.cast(self.scale, self.compute_dtype)
         weight = (
             None
             if self.concat_score_weight is None
-            else ops.convert_to_tensor(self.concat_score_weight)
+            else ops.cast(self.concat_score_weight, self.compute_dtype)
         )
         causal = bool(use_causal_mask)
         use_dropout = bool(training) and self.dropout > 0
