@@ -154,7 +154,7 @@ def test_constructor_rejects_bad_values(kwargs: dict[str, Any], pattern: str) ->
 
 def test_constructor_accepts_layer_kwargs_and_numpy_seed() -> None:
     layer = rkeras_backend.Attention(
-        seed=np.int64(3), dropout=0.1, name="att", dtype="float32", trainable=False
+        seed=np.int64(3), dropout=np.float32(0.25), name="att", dtype="float32", trainable=False
     )
     assert layer.name == "att"
     assert layer.trainable is False
@@ -249,6 +249,22 @@ def test_masking_semantics() -> None:
         _, causal = layer(inputs, use_causal_mask=True, return_attention_scores=True)
         assert (np.triu(np_(causal)[0], 1) == 0).all()
         assert (np_(causal)[0, 0, 1:] == 0).all()
+
+
+@pytest.mark.parametrize("mode", ["dot", "concat"])
+def test_causal_with_more_queries_than_values(mode: str) -> None:
+    """Tq > Tv: rows past Tv see every value; the triangle starts top-left."""
+    rng = np.random.default_rng(15)
+    inputs = [rand(rng, B, TV, D), rand(rng, B, TQ, D)]  # Tq=7, Tv=5
+    ref, ours = pair(score_mode=mode)
+    build_same(ref, ours, inputs)
+    v_mask = masks(rng, B, TQ, TQ)[1]
+    for kw in ({"use_causal_mask": True}, {"use_causal_mask": True, "mask": [None, v_mask]}):
+        out_ref, s_ref = ref(inputs, return_attention_scores=True, **kw)
+        out, s = ours(inputs, return_attention_scores=True, **kw)
+        close(out, out_ref)
+        close(s, s_ref)
+        close(ours(inputs, **kw), out_ref)
 
 
 @pytest.mark.parametrize("mode", ["dot", "concat"])
