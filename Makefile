@@ -36,7 +36,7 @@ R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -ty
   $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
 
 .PHONY: help setup generate bundle document install test test-python test-r check-generated \
-  check-docs check-r check-site demo docs bench test-backends lint clean
+  check-docs check-r check-site demo docs bench setup-backends test-backends lint clean
 
 help:
 	@echo "make setup   install everything (Debian R packages, .venv, .rlib)"
@@ -44,6 +44,7 @@ help:
 	@echo "make test    every test: pytest, codegen check, docs sync, testthat, R CMD check"
 	@echo "make docs    build the pkgdown site into $(PKG)/docs"
 	@echo "make bench   run the benchmarks"
+	@echo "make test-backends   attention tests under jax and torch (make setup-backends installs them)"
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rlib
 
@@ -136,6 +137,14 @@ bench: setup
 	$(PY) bench/attention.py
 	$(PY) bench/codegen.py
 	Rscript bench/r_overhead.R
+
+# The attention layer under Keras's other backends. Not part of make test: CI
+# has TensorFlow only. setup-backends installs torch (CPU wheel) and jax.
+setup-backends: $(STAMPS)/venv
+	$(PY) -m pip install -q torch==2.13.0 jax jaxlib
+
+test-backends: $(STAMPS)/venv
+	PYTHON=$(PY) bash python_backend/run_other_backends.sh
 
 lint: $(STAMPS)/venv
 	$(PY) -m ruff check codegen python_backend tests bench tools
