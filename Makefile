@@ -90,10 +90,11 @@ document: $(STAMPS)/apt
 install: generate document $(STAMPS)/rlib
 
 test: setup test-python check-generated check-docs test-r check-r check-site
-	@echo "make test: all checks passed"
+	@echo "make test: all checks passed (codegen check, docs sync, R CMD check, site check)"
+	@bash tools/test_summary.sh $(STAMPS)/pytest.log $(STAMPS)/testthat.log
 
 test-python: $(STAMPS)/venv
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q tests 2>&1 | tee $(STAMPS)/pytest.log
 
 check-generated: $(STAMPS)/venv
 	$(PY) -m codegen check
@@ -109,7 +110,7 @@ check-docs: $(STAMPS)/apt
 	rm -rf $$tmp; echo "man/ and NAMESPACE match roxygen2"
 
 test-r: $(STAMPS)/rlib
-	Rscript -e 'testthat::test_dir("$(PKG)/tests/testthat", package = "rkeras", load_package = "installed", stop_on_failure = TRUE)'
+	Rscript -e 'testthat::test_dir("$(PKG)/tests/testthat", package = "rkeras", load_package = "installed", stop_on_failure = TRUE)' 2>&1 | tee $(STAMPS)/testthat.log
 
 check-r: $(STAMPS)/rlib
 	@rm -rf build/check && mkdir -p build/check
