@@ -142,7 +142,7 @@ bench: setup
 # The attention layer under Keras's other backends. Not part of make test: CI
 # has TensorFlow only. setup-backends installs torch (CPU wheel) and jax.
 setup-backends: $(STAMPS)/venv
-	$(PY) -m pip install -q torch==2.13.0 jax jaxlib
+	$(PY) -m pip install -q torch==2.13.0 jax==0.7.1 jaxlib==0.7.1 "numpy<2" "ml-dtypes<0.6"
 
 test-backends: $(STAMPS)/venv
 	PYTHON=$(PY) bash python_backend/run_other_backends.sh

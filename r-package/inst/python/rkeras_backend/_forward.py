@@ -161,7 +161,7 @@ def _tf_single_threaded_executor() -> Any:
 
     TF's default graph executor hands every op to its inter-op thread pool;
     for a chain of five dependent ops that is pure overhead. Measured on the
-    benchmark's dot cases: 2-3% faster. The ops still use the intra-op
+    benchmark's dot cases: 1-3% faster. The ops still use the intra-op
     threads (oneDNN/Eigen). Only the forward call is affected; the gradient
     function runs under TF's default executor. Not used for concat mode,
     whose graph calls an XLA cluster.

@@ -77,8 +77,9 @@ class Attention(keras.layers.Layer):
         super().__init__(**kwargs)
         self.use_scale = bool(use_scale)
         self.score_mode = score_mode
-        self.dropout = dropout
-        # Plain int so the config stays JSON-serialisable (numpy ints are not).
+        # Plain float/int so the config stays JSON-serialisable (numpy
+        # scalars are not).
+        self.dropout = float(dropout)
         self.seed = None if seed is None else int(seed)
         if self.dropout > 0:
             # Created here, and only here, like the reference: its state is a
