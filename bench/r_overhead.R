@@ -12,7 +12,7 @@ calls <- if (length(args) >= 2) args[[2]] else 200L
 
 # Load Keras and the backend bundled in the R package before timing; the
 # Python loop below then uses the same module.
-layer_attention()
+invisible(layer_attention())
 
 reticulate::py_run_string("
 import time
