@@ -80,27 +80,28 @@ route_dots <- function(dots, call_args, call) {
     } else if (!is.null(layer_kwarg_coercers[[name]])) {
       routed$layer_kwargs[[name]] <- layer_kwarg_coercers[[name]](value, name, call = call)
     } else {
-      abort_unknown_dot(name, c(names(call_args), names(layer_kwarg_coercers)), call)
+      abort_unknown_dot(name, names(call_args), call)
     }
   }
   routed
 }
 
-abort_unknown_dot <- function(name, known, call) {
-  closest <- closest_name(name, known)
-  suggestion <- if (!is.null(closest)) c("i" = "Did you mean {.arg {closest}}?")
+abort_unknown_dot <- function(name, call_arg_names, call) {
+  layer_arg_names <- names(layer_kwarg_coercers)
+  closest <- closest_name(name, c(call_arg_names, layer_arg_names))
+  accepted <- if (length(call_arg_names)) {
+    "{.arg ...} takes the call arguments {.arg {call_arg_names}} and the layer arguments {.arg {layer_arg_names}}."
+  } else {
+    "{.arg ...} takes the layer arguments {.arg {layer_arg_names}}."
+  }
   cli::cli_abort(
     c(
       "Unknown argument {.arg {name}} in {.arg ...}.",
-      "i" = "{.arg ...} takes the call arguments {.arg {names_or_none(known, layer_kwarg_coercers)}} and the layer arguments {.arg {names(layer_kwarg_coercers)}}.",
-      suggestion
+      "i" = accepted,
+      if (!is.null(closest)) c("i" = "Did you mean {.arg {closest}}?")
     ),
     call = call
   )
-}
-
-names_or_none <- function(known, layer_kwargs) {
-  setdiff(known, names(layer_kwargs))
 }
 
 # A misspelling (a few edits away) or a truncation of a known name.

@@ -92,3 +92,10 @@ test_that("a layer instance is callable from R and returns an R list for two out
   expect_length(out, 2L)
   expect_identical(dim(as.array(out[[2]])), c(2L, 3L, 5L))
 })
+
+test_that("a layer without call arguments lists only the layer arguments", {
+  skip_if_no_keras()
+  err <- expect_error(layer_add(NULL, nmae = "x"), "Unknown argument `nmae` in `...`.", fixed = TRUE)
+  expect_match(conditionMessage(err), "`...` takes the layer arguments `name`, `dtype`, and `trainable`.", fixed = TRUE)
+  expect_match(conditionMessage(err), "Did you mean `name`?", fixed = TRUE)
+})
