@@ -10,6 +10,9 @@
 # such arguments given in `...` go to the call, not the constructor.
 # `inputs` names how `object` enters the call: "inputs" passes it whole;
 # several names spread a list over those parameters (query, value, key).
+# `input_dtype = "float"` (declared in the spec) turns R integer arrays in
+# `object` into doubles: R users build test data with `1:n`, and Keras will not
+# take softmax of an int32 tensor.
 
 # Layer keyword arguments every Keras layer accepts, whatever its spec.
 layer_kwarg_coercers <- list(
@@ -19,7 +22,7 @@ layer_kwarg_coercers <- list(
 )
 
 compose_layer <- function(object, py_class, args, dots = list(), call_args = list(),
-                          inputs = "inputs") {
+                          inputs = "inputs", input_dtype = "any") {
   call <- rlang::caller_env()
   # Forced first, so nested wrappers create their layers in reading order.
   object <- if (missing(object)) NULL else object
@@ -31,6 +34,9 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
     if (length(call_kwargs)) {
       refuse_call_args(object, call_kwargs, call)
     }
+  }
+  if (identical(input_dtype, "float")) {
+    object <- as_float_inputs(object)
   }
   input_names <- NULL
   if (length(inputs) > 1L) {
@@ -47,6 +53,15 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
 }
 
 no_kwargs <- structure(list(), names = character())
+
+as_float_inputs <- function(object) {
+  if (is.integer(object)) {
+    storage.mode(object) <- "double"
+  } else if (is.list(object) && !inherits(object, "python.builtin.object")) {
+    object[] <- lapply(object, as_float_inputs)
+  }
+  object
+}
 
 check_spread_inputs <- function(object, inputs, call) {
   if (is.list(object) && !inherits(object, "python.builtin.object") &&
