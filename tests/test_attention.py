@@ -552,3 +552,24 @@ def test_fit_and_predict_with_dynamic_time_axis(mode: str, jit: Any) -> None:
     after = [np_(w) for w in att.trainable_weights]
     assert any((a != b).any() for a, b in zip(before, after, strict=True))
     close(model.predict(xs, verbose=0), model(xs))
+
+
+def test_config_keeps_dropout_as_given() -> None:
+    ours = rkeras_backend.Attention(dropout=0).get_config()
+    reference = keras.layers.Attention(dropout=0).get_config()
+    assert ours["dropout"] == reference["dropout"]
+    assert type(ours["dropout"]) is type(reference["dropout"])
+
+
+def test_mask_with_wrong_time_axis_is_a_value_error_naming_it() -> None:
+    layer = rkeras_backend.Attention()
+    query = np.ones((2, 3, 4), "float32")
+    value = np.ones((2, 5, 4), "float32")
+    expected = r"query_mask of shape \(batch\.\.\., 3\).*Received: query_mask\.shape=\(2, 4\)"
+    with pytest.raises(ValueError, match=expected):
+        layer([query, value], mask=[np.ones((2, 4), bool), None])
+    with pytest.raises(ValueError, match=r"value_mask of shape \(batch\.\.\., 5\)"):
+        layer([query, value], mask=[None, np.ones((2, 3), bool)])
+    # Masks broadcast in the reference; a time axis of 1 stays accepted.
+    out = layer([query, value], mask=[np.ones((2, 1), bool), np.ones((1, 5), bool)])
+    assert tuple(out.shape) == (2, 3, 4)

@@ -79,7 +79,9 @@ class Attention(keras.layers.Layer):
         self.score_mode = score_mode
         # Plain float/int so the config stays JSON-serialisable (numpy
         # scalars are not).
-        self.dropout = float(dropout)
+        # An int stays an int, as the reference keeps it in its config; NumPy
+        # scalars become Python numbers so the config serialises to JSON.
+        self.dropout = int(dropout) if isinstance(dropout, numbers.Integral) else float(dropout)
         self.seed = None if seed is None else int(seed)
         if self.dropout > 0:
             # Created here, and only here, like the reference: its state is a
@@ -117,6 +119,7 @@ class Attention(keras.layers.Layer):
     ) -> Tensor | tuple[Tensor, Tensor]:
         self._validate_inputs(inputs, mask)
         self._validate_shapes([getattr(x, "shape", None) for x in inputs])
+        self._validate_mask_shapes(inputs, mask)
         q = inputs[0]
         v = inputs[1]
         k = inputs[2] if len(inputs) > 2 else v
@@ -250,6 +253,29 @@ class Attention(keras.layers.Layer):
                 f"{name} layer expects key and value with the same number of "
                 f"timesteps (axis -2). Received: key.shape={k_shape}, "
                 f"value.shape={v_shape}."
+            )
+
+    def _validate_mask_shapes(self, inputs: Sequence[Any], mask: Any) -> None:
+        """Reject a mask whose time axis cannot line up with its input.
+
+        The reference fails deep inside the backend ("Dimensions must be
+        equal ... SelectV2"). Masks broadcast there, so only a time axis that
+        is neither the input's nor 1 is refused here.
+        """
+        if not mask:
+            return
+        name = self.__class__.__name__
+        for label, index, tensor in (("query_mask", 0, inputs[0]), ("value_mask", 1, inputs[1])):
+            m = mask[index]
+            if m is None or getattr(m, "shape", None) is None or tensor.shape is None:
+                continue
+            m_shape, t_shape = tuple(m.shape), tuple(tensor.shape)
+            steps = t_shape[-2]
+            if not m_shape or None in (m_shape[-1], steps) or m_shape[-1] in (steps, 1):
+                continue
+            raise ValueError(
+                f"{name} layer expects {label} of shape (batch..., {steps}) to match "
+                f"{label.split('_')[0]}.shape={t_shape}. Received: {label}.shape={m_shape}."
             )
 
     def get_config(self) -> dict[str, Any]:

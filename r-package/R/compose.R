@@ -68,7 +68,7 @@ check_spread_inputs <- function(object, inputs, call) {
     length(object) > length(inputs)) {
     cli::cli_abort(
       "{.arg object} must be a list of at most {length(inputs)} tensors ({.arg {inputs}}), not a list of length {length(object)}.",
-      call = call
+      call = call, class = "rkeras_arg_error"
     )
   }
 }
@@ -85,7 +85,7 @@ route_dots <- function(dots, call_args, call) {
           "Every argument in {.arg ...} must be named.",
           "x" = "Argument {i} of {.arg ...} is unnamed: {describe_value(value)}."
         ),
-        call = call
+        call = call, class = "rkeras_arg_error"
       )
     }
     if (!is.null(call_args[[name]])) {
@@ -115,7 +115,7 @@ abort_unknown_dot <- function(name, call_arg_names, call) {
       "i" = accepted,
       if (!is.null(closest)) c("i" = "Did you mean {.arg {closest}}?")
     ),
-    call = call
+    call = call, class = "rkeras_arg_error"
   )
 }
 
@@ -145,7 +145,7 @@ refuse_call_args <- function(object, call_kwargs, call) {
         "x" = "Here {why}, so the layer is not called.",
         "i" = "Call the layer instead: {.code layer <- ...; layer(inputs, {names(call_kwargs)[[1]]} = ...)}."
       ),
-      call = call
+      call = call, class = "rkeras_arg_error"
     )
   }
 }

@@ -24,7 +24,7 @@ shape <- function(...) {
         return(NA_integer_)
       }
       if (!is_whole_number(d)) {
-        cli::cli_abort("Each dimension in {.arg ...} must be a whole number or {.code NA}, not {describe_value(d)}.")
+        cli::cli_abort("Each dimension in {.arg ...} must be a whole number or {.code NA}, not {describe_value(d)}.", class = "rkeras_arg_error")
       }
       as.integer(d)
     })

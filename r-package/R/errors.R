@@ -32,6 +32,10 @@ describe_value <- function(x) {
       sprintf("a %s", typeof(x))
     ))
   }
+  if (is.atomic(x) && !is.null(dim(x))) {
+    kind <- if (length(dim(x)) == 2L) "matrix" else "array"
+    return(sprintf("a %s %s of dimensions %s", typeof(x), kind, paste(dim(x), collapse = " x ")))
+  }
   if (is.atomic(x)) {
     return(sprintf("a %s vector of length %d", typeof(x), length(x)))
   }
@@ -82,10 +86,12 @@ python_error <- function(e) {
   python_error_parts(found[[2]], found[[3]])
 }
 
-# Keras styles some messages with terminal escapes, and reticulate 1.28 gives
-# the exception's full dotted class; an R user needs neither.
+# Keras styles some messages with terminal escapes and appends a dump of the
+# call's arguments ("Arguments received by ..."), and reticulate 1.28 gives
+# the exception's full dotted class; an R user needs none of them.
 python_error_parts <- function(type, value) {
   value <- sub("\n+Detailed traceback:.*$", "", value)
-  type <- sub(".*\\.", "", gsub("^<|>$", "", type))
+  value <- sub("\\s*Arguments received by [^\n]*:.*$", "", value)
+  type <- sub(".*\\.", "", gsub("^<class |[<>'\"]", "", type))
   list(type = type, value = trimws(cli::ansi_strip(value)))
 }

@@ -290,12 +290,12 @@ save_model <- function(model, filepath = NULL, overwrite = FALSE, ...) {
   check_model(model, call, arg = "model")
   filepath <- arg_string(filepath, "filepath")
   if (!grepl("\\.keras$", filepath)) {
-    cli::cli_abort("{.arg filepath} must end in {.file .keras}, not {.file {filepath}}.", call = call)
+    cli::cli_abort("{.arg filepath} must end in {.file .keras}, not {.file {filepath}}.", call = call, class = "rkeras_arg_error")
   }
   if (file.exists(filepath) && !isTRUE(overwrite)) {
     cli::cli_abort(
       c("{.file {filepath}} already exists.", "i" = "Set {.code overwrite = TRUE} to replace it."),
-      call = call
+      call = call, class = "rkeras_arg_error"
     )
   }
   with_python_errors(model$save(path.expand(filepath), overwrite = TRUE, ...), call)
@@ -308,7 +308,7 @@ load_model <- function(model, custom_objects = NULL, compile = TRUE, safe_mode =
   call <- rlang::current_env()
   filepath <- arg_string(model, "model")
   if (!file.exists(filepath)) {
-    cli::cli_abort("{.arg model} must be the path of an existing {.file .keras} file; {.file {filepath}} does not exist.", call = call)
+    cli::cli_abort("{.arg model} must be the path of an existing {.file .keras} file; {.file {filepath}} does not exist.", call = call, class = "rkeras_arg_error")
   }
   backend_module()
   with_python_errors(
@@ -344,7 +344,7 @@ as_validation_data <- function(x) {
 
 check_model <- function(object, call, arg = "object") {
   if (!is_instance(object, "keras.Model")) {
-    cli::cli_abort("{.arg {arg}} must be a Keras model, not {describe_value(object)}.", call = call)
+    cli::cli_abort("{.arg {arg}} must be a Keras model, not {describe_value(object)}.", call = call, class = "rkeras_arg_error")
   }
 }
 
