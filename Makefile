@@ -101,13 +101,15 @@ check-generated: $(STAMPS)/venv
 	@diff -r -x __pycache__ python_backend/rkeras_backend $(BUNDLE) \
 	  || { echo "$(BUNDLE) differs from python_backend/rkeras_backend: run make bundle"; exit 1; }
 
-# man/ and NAMESPACE must be exactly what roxygen2 makes of R/.
+# man/ and NAMESPACE must be exactly what roxygen2 makes of R/, and roxygen2
+# must run cleanly: an error or a warning fails the check.
 check-docs: $(STAMPS)/apt
 	@tmp=$$(mktemp -d); cp -r $(PKG) $$tmp/pkg; \
-	Rscript -e 'roxygen2::roxygenise("'$$tmp/pkg'")' >/dev/null 2>&1; \
+	if ! Rscript -e 'options(warn = 2); roxygen2::roxygenise("'$$tmp/pkg'")' >$$tmp/roxygen.log 2>&1; then \
+	  cat $$tmp/roxygen.log; echo "roxygen2 failed or warned on $(PKG)/R (see above)"; rm -rf $$tmp; exit 1; fi; \
 	if ! diff -r $(PKG)/man $$tmp/pkg/man || ! diff $(PKG)/NAMESPACE $$tmp/pkg/NAMESPACE; then \
 	  echo "man/ or NAMESPACE is stale: run make document"; rm -rf $$tmp; exit 1; fi; \
-	rm -rf $$tmp; echo "man/ and NAMESPACE match roxygen2"
+	rm -rf $$tmp; echo "man/ and NAMESPACE match roxygen2, which ran without warnings"
 
 test-r: $(STAMPS)/rlib
 	Rscript -e 'testthat::test_dir("$(PKG)/tests/testthat", package = "rkeras", load_package = "installed", stop_on_failure = TRUE)' 2>&1 | tee $(STAMPS)/testthat.log
