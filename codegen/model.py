@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from codegen.argtypes import ArgType, Passthrough, Value, parse_type, show_value, type_to_spec
-from codegen.diagnostics import ErrorLog, Position
+from codegen.diagnostics import ErrorLog, Position, did_you_mean
 from codegen.fields import Fields, read_text
 from codegen.rsyntax import r_name_problem
 from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe
@@ -39,7 +39,11 @@ SPEC_KEYS_REQUIRED = (
     "see_also",
     "example",
 )
-SPEC_KEYS_OPTIONAL = ("arguments", "call_arguments")
+SPEC_KEYS_OPTIONAL = ("object_doc", "arguments", "input_dtype", "call_arguments")
+# What compose_layer() makes of R arrays in ``object`` before the call:
+# "any" hands them over as they are, "float" turns integer arrays into doubles.
+INPUT_DTYPES = ("any", "float")
+DEFAULT_INPUT_DTYPE = "any"
 
 
 @dataclass(frozen=True)
@@ -111,22 +115,30 @@ class LayerSpec:
     output: str
     see_also: tuple[str, ...]
     example: str
+    # The doc of the wrapper's ``object``; None keeps the template's standard text.
+    object_doc: str | None = None
+    input_dtype: str = DEFAULT_INPUT_DTYPE
     position: Position = field(default=NOWHERE, compare=False)
 
     def to_spec(self) -> dict[str, object]:
-        return {
+        spec: dict[str, object] = {
             "r_name": self.r_name,
             "py_class": self.py_class,
             "family": self.family,
             "title": self.title,
             "description": self.description,
-            "arguments": [argument.to_spec() for argument in self.arguments],
-            "call_inputs": [call_input.to_spec() for call_input in self.call_inputs],
-            "call_arguments": [argument.to_spec() for argument in self.call_arguments],
-            "output": self.output,
-            "see_also": list(self.see_also),
-            "example": self.example,
         }
+        if self.object_doc is not None:
+            spec["object_doc"] = self.object_doc
+        spec["arguments"] = [argument.to_spec() for argument in self.arguments]
+        spec["call_inputs"] = [call_input.to_spec() for call_input in self.call_inputs]
+        if self.input_dtype != DEFAULT_INPUT_DTYPE:
+            spec["input_dtype"] = self.input_dtype
+        spec["call_arguments"] = [argument.to_spec() for argument in self.call_arguments]
+        spec["output"] = self.output
+        spec["see_also"] = list(self.see_also)
+        spec["example"] = self.example
+        return spec
 
 
 def _value_to_spec(value: Value) -> object:
@@ -150,8 +162,10 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
     family = fields.text("family", single_line=True)
     title = fields.text("title", single_line=True)
     description = fields.text("description")
+    object_doc = fields.text("object_doc")
     arguments = _records(fields, "arguments", _parse_argument, errors)
     call_inputs = _records(fields, "call_inputs", _parse_call_input, errors)
+    input_dtype = _input_dtype(fields, errors)
     call_arguments = _records(fields, "call_arguments", _parse_call_argument, errors)
     if fields.has("call_inputs") and call_inputs == ():
         errors.add(
@@ -175,8 +189,25 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
         output=output,
         see_also=see_also,
         example=example,
+        object_doc=object_doc,
+        input_dtype=input_dtype,
         position=fields.position,
     )
+
+
+def _input_dtype(fields: Fields, errors: ErrorLog) -> str:
+    value = fields.text("input_dtype", single_line=True)
+    if value is None:
+        return DEFAULT_INPUT_DTYPE
+    if value not in INPUT_DTYPES:
+        listed = ", ".join(repr(dtype) for dtype in INPUT_DTYPES)
+        errors.add(
+            fields.node("input_dtype").position,
+            f"'input_dtype' must be one of {listed}, got {value!r}"
+            + did_you_mean(value, INPUT_DTYPES),
+        )
+        return DEFAULT_INPUT_DTYPE
+    return value
 
 
 def _records(

@@ -27,7 +27,7 @@ from codegen.argtypes import (
 )
 from codegen.families import Family
 from codegen.header import generated_header
-from codegen.model import OBJECT_PARAMETER, Argument, LayerSpec
+from codegen.model import DEFAULT_INPUT_DTYPE, OBJECT_PARAMETER, Argument, LayerSpec
 from codegen.rsyntax import (
     r_call,
     r_character_vector,
@@ -41,6 +41,8 @@ from codegen.rsyntax import (
 
 SIGNATURE_WIDTH = 90
 _ARGS_INDENT = "    "  # entries of compose_layer(...)'s lists sit one level inside it
+# The reference page's text for `object`, used where a spec has no `object_doc`.
+DEFAULT_OBJECT_DOC = "Object to compose the layer with. A tensor, array, or sequential\nmodel."
 
 COERCERS: dict[type[ArgType], str] = {
     Flag: "arg_flag",
@@ -61,7 +63,7 @@ class WrapperView:
     header: str
     title: str
     description: str
-    params: tuple[str, ...]  # roxygen "@param name doc" texts, in signature order
+    params: tuple[str, ...]  # roxygen "@param name doc" texts, in signature order, object first
     call_arguments_section: str
     output: str
     family_title: str
@@ -72,6 +74,7 @@ class WrapperView:
     args: str
     call_args: str
     inputs: str
+    input_dtype: str | None  # an R string for compose_layer(); None leaves its default
 
 
 def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperView:
@@ -81,8 +84,9 @@ def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperVi
         header=generated_header(spec_source),
         title=roxygen_text(spec.title),
         description=roxygen_text(spec.description),
-        params=tuple(
-            _tagged("@param " + argument.name, argument.doc) for argument in spec.arguments
+        params=(
+            _tagged("@param " + OBJECT_PARAMETER, spec.object_doc or DEFAULT_OBJECT_DOC),
+            *(_tagged("@param " + argument.name, argument.doc) for argument in spec.arguments),
         ),
         call_arguments_section=_call_arguments_section(spec),
         output=roxygen_text(spec.output),
@@ -102,6 +106,9 @@ def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperVi
             _ARGS_INDENT,
         ),
         inputs=r_character_vector(tuple(call_input.name for call_input in spec.call_inputs)),
+        input_dtype=(
+            None if spec.input_dtype == DEFAULT_INPUT_DTYPE else r_string(spec.input_dtype)
+        ),
     )
 
 

@@ -40,3 +40,22 @@ def test_generated_file_matches_golden(spec_dir: Path, name: str) -> None:
 def test_every_golden_file_has_a_case() -> None:
     expected = {name for _, name in CASES}
     assert {path.name for path in (GOLDEN / "expected").glob("*.R")} == expected
+
+
+def test_real_specs_declare_input_dtype_and_object_doc_where_they_matter() -> None:
+    """Token ids stay integers; multi-input layers say how `object` is spread."""
+    spec_set = load_spec_set(REPO / "specs")
+    specs = {spec.r_name: spec for spec in spec_set.specs}
+    outputs = build_outputs(spec_set)
+    assert specs["layer_embedding"].input_dtype == "any"
+    assert "input_dtype" not in outputs["layer_embedding.R"]
+    assert specs["layer_attention"].input_dtype == "float"
+    # The reference page's text for `object` is the default, kept by layer_attention.
+    assert specs["layer_attention"].object_doc is None
+    assert (
+        "#' @param object Object to compose the layer with. A tensor, array, or sequential\n"
+        "#'   model.\n" in outputs["layer_attention.R"]
+    )
+    for name in ("layer_multi_head_attention", "layer_group_query_attention"):
+        param = outputs[f"{name}.R"].split("#' @param object ", 1)[1].split("#' @param ", 1)[0]
+        assert "`list(query, value, key)`" in param and "`NULL`" in param

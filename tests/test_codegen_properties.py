@@ -39,6 +39,7 @@ from codegen.argtypes import (
 from codegen.diagnostics import ErrorLog
 from codegen.families import Family
 from codegen.model import (
+    INPUT_DTYPES,
     NOWHERE,
     OBJECT_PARAMETER,
     Argument,
@@ -182,6 +183,8 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
             )
         ),
         example=draw(multi_line),
+        object_doc=draw(st.none() | multi_line),
+        input_dtype=draw(st.sampled_from(INPUT_DTYPES)),
     )
 
 
@@ -288,6 +291,9 @@ def test_every_valid_spec_renders_r_that_parses_with_the_spec_defaults(tmp_path:
     def render_one(spec: LayerSpec) -> None:
         text = render_wrapper(wrapper_view(spec, FAMILY, "specs/drawn.yaml"))
         assert text.endswith("}\n") and "\r" not in text
+        # compose_layer() hears of the input dtype only when it is not its default.
+        assert ('input_dtype = "float"' in text) == (spec.input_dtype == "float")
+        assert 'input_dtype = "any"' not in text
         name = f"spec_{len(drawn):04d}.R"
         (tmp_path / name).write_text(text, encoding="utf-8")
         drawn[name] = spec

@@ -6,8 +6,8 @@
 #' It takes as input a list of tensors, all of the same shape, and returns a
 #' single tensor (also of the same shape).
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object Object to compose the layer with: a list of tensors or arrays of the same
+#'   shape, a sequential model, or `NULL`.
 #' @param ... For forward/backward compatability.
 #'
 #' @returns
@@ -49,6 +49,7 @@ layer_add <- function(object, ...) {
     args = list(),
     dots = list(...),
     call_args = list(),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

@@ -93,6 +93,7 @@ layer_additive_attention <- function(object, use_scale = TRUE, dropout = 0, ...)
       return_attention_scores = arg_flag,
       use_causal_mask = arg_flag
     ),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

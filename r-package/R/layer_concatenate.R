@@ -7,8 +7,8 @@
 #' concatenation axis, and returns a single tensor that is the concatenation
 #' of all inputs.
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object Object to compose the layer with: a list of tensors or arrays of the same
+#'   shape except along `axis`, a sequential model, or `NULL`.
 #' @param axis Axis along which to concatenate, counted from 1 as in R; negative
 #'   values count from the end, so the default `-1` is the last axis.
 #' @param ... For forward/backward compatability.
@@ -53,6 +53,7 @@ layer_concatenate <- function(object, axis = -1L, ...) {
     ),
     dots = list(...),
     call_args = list(),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

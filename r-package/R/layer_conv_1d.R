@@ -106,6 +106,7 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
     ),
     dots = list(...),
     call_args = list(),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

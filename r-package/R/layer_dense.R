@@ -99,6 +99,7 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
     call_args = list(
       training = arg_flag
     ),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

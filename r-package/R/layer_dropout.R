@@ -63,6 +63,7 @@ layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, ...) {
     call_args = list(
       training = arg_flag
     ),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

@@ -64,6 +64,7 @@ layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims
     call_args = list(
       mask = arg_tensor
     ),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

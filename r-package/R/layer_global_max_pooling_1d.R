@@ -56,6 +56,7 @@ layer_global_max_pooling_1d <- function(object, data_format = NULL, keepdims = F
     ),
     dots = list(...),
     call_args = list(),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

@@ -20,8 +20,9 @@
 #' The layer is called with `object = list(query, value)` or
 #' `list(query, value, key)`.
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object Object to compose the layer with: `list(query, value)` or
+#'   `list(query, value, key)` of tensors or arrays, spread over the layer's
+#'   `query`, `value` and `key` call inputs; a sequential model; or `NULL`.
 #' @param head_dim Size of each attention head.
 #' @param num_query_heads Number of query attention heads.
 #' @param num_key_value_heads Number of key and value attention heads.
@@ -152,6 +153,7 @@ layer_group_query_attention <- function(object, head_dim, num_query_heads,
       training = arg_flag,
       use_causal_mask = arg_flag
     ),
-    inputs = c("query", "value", "key")
+    inputs = c("query", "value", "key"),
+    input_dtype = "float"
   )
 }

@@ -93,6 +93,7 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
     ),
     dots = list(...),
     call_args = list(),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

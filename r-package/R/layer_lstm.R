@@ -150,6 +150,7 @@ layer_lstm <- function(object, units, activation = "tanh",
       mask = arg_tensor,
       training = arg_flag
     ),
-    inputs = "sequences"
+    inputs = "sequences",
+    input_dtype = "float"
   )
 }

@@ -26,8 +26,9 @@
 #' The layer is called with `object = list(query, value)` or
 #' `list(query, value, key)`.
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object Object to compose the layer with: `list(query, value)` or
+#'   `list(query, value, key)` of tensors or arrays, spread over the layer's
+#'   `query`, `value` and `key` call inputs; a sequential model; or `NULL`.
 #' @param num_heads Number of attention heads.
 #' @param key_dim Size of each attention head for query and key.
 #' @param value_dim Size of each attention head for value.
@@ -161,6 +162,7 @@ layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = N
       training = arg_flag,
       use_causal_mask = arg_flag
     ),
-    inputs = c("query", "value", "key")
+    inputs = c("query", "value", "key"),
+    input_dtype = "float"
   )
 }

@@ -101,6 +101,7 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
       training = arg_flag,
       use_causal_mask = arg_flag
     ),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

@@ -100,6 +100,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
       steps_taken = arg_integer,
       reduce_axis = arg_axis
     ),
-    inputs = "inputs"
+    inputs = "inputs",
+    input_dtype = "float"
   )
 }

@@ -5,8 +5,8 @@
 #' @description
 #' Takes its inputs as separate call parameters.
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object `list(query, value)` or `list(query, value, key)` of tensors or arrays
+#'   (an @@ sign stays literal), a sequential model, or `NULL`.
 #' @param ... For forward/backward compatability.
 #'
 #' @returns
