@@ -18,6 +18,8 @@ r_attention <- function(query, value, key = value, value_mask = NULL, causal = F
     scores[!allowed] <- scores[!allowed] - 1e9
     w <- exp(scores - apply(scores, 1, max))
     w <- w / rowSums(w)
+    # In float32, scores - 1e9 are all equal: a fully masked row is uniform.
+    w[rowSums(allowed) == 0, ] <- 1 / t_v
     weights[b, , ] <- w
     output[b, , ] <- w %*% matrix(value[b, , ], t_v)
   }

@@ -96,3 +96,32 @@ test_that("a model with layer_attention saves and reloads in a fresh R session",
   expect_equal(readRDS(paste0(inputs, ".out")), expected, tolerance = 1e-6)
   expect_error(save_model(model, path), "already exists", fixed = TRUE)
 })
+
+test_that("values match with Tq != Tv, a separate key, and the causal mask aligned top-left", {
+  skip_if_no_keras()
+  set.seed(4)
+  query <- random_array(2, 3, 4)
+  value <- random_array(2, 5, 6)
+  key <- random_array(2, 5, 4)
+  value_mask <- matrix(c(TRUE, TRUE, TRUE, FALSE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE), 2, byrow = TRUE)
+  out <- layer_attention(list(query, value, key),
+    mask = list(NULL, value_mask), use_causal_mask = TRUE, return_attention_scores = TRUE
+  )
+  expected <- r_attention(query, value, key, value_mask = value_mask, causal = TRUE)
+  expect_identical(dim(as.array(out[[1]])), c(2L, 3L, 6L))
+  expect_equal(as.array(out[[1]]), expected$output, tolerance = 1e-5)
+  expect_equal(as.array(out[[2]]), expected$weights, tolerance = 1e-5)
+  # Top-left alignment: query i sees values 1..i, whatever Tv is (in batch 2
+  # the first query row is fully masked, so uniform).
+  expect_true(all(as.array(out[[2]])[1, 1, 2:5] == 0))
+})
+
+test_that("a mask of the wrong length is one clear error naming the mask", {
+  skip_if_no_keras()
+  query <- random_array(2, 3, 4)
+  err <- expect_error(
+    layer_attention(list(query, query), mask = list(matrix(TRUE, 2, 4), NULL)),
+    "query_mask of shape (batch..., 3)", fixed = TRUE, class = "rkeras_python_ValueError"
+  )
+  expect_no_match(conditionMessage(err), "Arguments received", fixed = TRUE)
+})

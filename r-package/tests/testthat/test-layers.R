@@ -64,3 +64,12 @@ test_that("enumerations are validated from the spec", {
   expect_error(layer_conv_1d(filters = 2, kernel_size = 3, padding = "full"), "`padding` must be one of", fixed = TRUE)
   expect_error(layer_dropout(rate = 1.5), "`rate` must be a number in [0, 1]", fixed = TRUE)
 })
+
+test_that("R integer arrays work as inputs where the spec declares float inputs", {
+  skip_if_no_keras()
+  x <- array(1:24, c(1, 3, 8))
+  expect_identical(dim(as.array(layer_attention(list(x, x)))), c(1L, 3L, 8L))
+  expect_identical(dim(as.array(layer_dense(x, units = 2))), c(1L, 3L, 2L))
+  ids <- matrix(c(1L, 2L, 3L, 4L, 5L, 6L), 2)
+  expect_identical(dim(as.array(layer_embedding(ids, input_dim = 10, output_dim = 4))), c(2L, 3L, 4L))
+})
