@@ -51,7 +51,7 @@ arg_number <- function(x, arg, min = NULL, max = NULL, min_open = FALSE, max_ope
 
 arg_choice <- function(x, arg, choices, nullable = FALSE,
                 call = rlang::caller_env()) {
-  if (rlang::is_string(x) && x %in% choices) {
+  if (is.character(x) && length(x) == 1L && !is.na(x) && x %in% choices) {
     return(x)
   }
   if (nullable && is.null(x)) {

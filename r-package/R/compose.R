@@ -22,8 +22,7 @@ layer_kwarg_coercers <- list(
 )
 
 compose_layer <- function(object, py_class, args, dots = list(), call_args = list(),
-                          inputs = "inputs", input_dtype = "any") {
-  call <- rlang::caller_env()
+                          inputs = "inputs", input_dtype = "any", call = rlang::caller_env()) {
   # Forced first, so nested wrappers create their layers in reading order.
   object <- if (missing(object)) NULL else object
   call_kwargs <- no_kwargs
@@ -44,12 +43,34 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
     input_names <- inputs
   }
   # One crossing into Python builds the layer and composes it (see
-  # inst/python/rkeras_compose.py); NULL back means a Sequential model took it.
-  result <- with_python_errors(
-    compose_in_python()(py_class(py_class), args, object, call_kwargs, input_names),
-    call
-  )
-  if (is.null(result)) invisible(object) else result
+  # inst/python/rkeras_compose.py).
+  compose <- compose_function("compose")
+  result <- if (is.null(object)) {
+    reticulate::py_call(compose, py_class, args)
+  } else {
+    reticulate::py_call(
+      compose, py_class, args, as_python_arguments(object), as_python_arguments(call_kwargs), input_names
+    )
+  }
+  check_python_failure(result, call)
+  if (is.null(object)) {
+    return(new_layer_instance(result, call_args, inputs, input_dtype))
+  }
+  # None back means a Sequential model took the layer.
+  if (inherits(result, "python.builtin.NoneType")) {
+    return(invisible(object))
+  }
+  as_layer_output(result)
+}
+
+# Several outputs (`return_attention_scores = TRUE`) arrive as a Python tuple,
+# which R users index as a list; a single tensor is already what R hands back,
+# and converting it again would only cost time.
+as_layer_output <- function(result) {
+  if (inherits(result, c("python.builtin.tuple", "python.builtin.list", "python.builtin.dict"))) {
+    return(reticulate::py_to_r(result))
+  }
+  result
 }
 
 no_kwargs <- structure(list(), names = character())
@@ -73,7 +94,9 @@ check_spread_inputs <- function(object, inputs, call) {
   }
 }
 
-route_dots <- function(dots, call_args, call) {
+# Split named `...` into call arguments (coerced by their declared types) and
+# the layer keyword arguments in `layer_kwargs`; anything else is an error.
+route_dots <- function(dots, call_args, call, layer_kwargs = layer_kwarg_coercers) {
   routed <- list(layer_kwargs = list(), call_args = no_kwargs)
   names <- names(dots) %||% rep("", length(dots))
   for (i in seq_along(dots)) {
@@ -92,22 +115,25 @@ route_dots <- function(dots, call_args, call) {
       if (!is.null(value)) {
         routed$call_args[[name]] <- call_args[[name]](value, name, call = call)
       }
-    } else if (!is.null(layer_kwarg_coercers[[name]])) {
-      routed$layer_kwargs[[name]] <- layer_kwarg_coercers[[name]](value, name, call = call)
+    } else if (!is.null(layer_kwargs[[name]])) {
+      routed$layer_kwargs[[name]] <- layer_kwargs[[name]](value, name, call = call)
     } else {
-      abort_unknown_dot(name, names(call_args), call)
+      abort_unknown_dot(name, names(call_args), names(layer_kwargs), call)
     }
   }
   routed
 }
 
-abort_unknown_dot <- function(name, call_arg_names, call) {
-  layer_arg_names <- names(layer_kwarg_coercers)
+abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call) {
   closest <- closest_name(name, c(call_arg_names, layer_arg_names))
-  accepted <- if (length(call_arg_names)) {
+  accepted <- if (length(call_arg_names) && length(layer_arg_names)) {
     "{.arg ...} takes the call arguments {.arg {call_arg_names}} and the layer arguments {.arg {layer_arg_names}}."
-  } else {
+  } else if (length(layer_arg_names)) {
     "{.arg ...} takes the layer arguments {.arg {layer_arg_names}}."
+  } else if (length(call_arg_names)) {
+    "{.arg ...} takes the call arguments {.arg {call_arg_names}}."
+  } else {
+    "This layer's call takes no arguments in {.arg ...}."
   }
   cli::cli_abort(
     c(

@@ -57,12 +57,25 @@ with_python_errors <- function(expr, call) {
     if (is.null(py_error)) {
       stop(e)
     }
-    cli::cli_abort(
-      c("{py_error$value}", "i" = "Raised in Python as {.cls {py_error$type}}."),
-      call = call,
-      class = c(paste0("rkeras_python_", py_error$type), "rkeras_python_error")
-    )
+    abort_python_error(py_error, call)
   })
+}
+
+# `result` of a function in inst/python/rkeras_compose.py, which returns its
+# exceptions as a Failure instead of raising them.
+check_python_failure <- function(result, call) {
+  if (inherits(result, "rkeras_compose.Failure")) {
+    abort_python_error(python_error_parts(result$type, result$message), call)
+  }
+  result
+}
+
+abort_python_error <- function(py_error, call) {
+  cli::cli_abort(
+    c("{py_error$value}", "i" = "Raised in Python as {.cls {py_error$type}}."),
+    call = call,
+    class = c(paste0("rkeras_python_", py_error$type), "rkeras_python_error")
+  )
 }
 
 # reticulate 1.28 signals a Python exception as an Rcpp::exception whose

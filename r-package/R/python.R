@@ -66,15 +66,74 @@ load_backend <- function() {
   the$backend
 }
 
-compose_in_python <- function() {
-  the$compose %||% load_compose()
+# The functions of inst/python/rkeras_compose.py, kept as Python objects:
+# reticulate::py_call() on them returns the result unconverted, so R converts
+# only what it needs (see as_layer_output()), once.
+compose_function <- function(name) {
+  the$compose[[name]] %||% load_compose()[[name]]
 }
 
 load_compose <- function() {
-  keras_module()
+  # Imported first: the compose module resolves "rkeras_backend.*" classes.
+  backend_module()
   path <- system.file("python", package = "rkeras", mustWork = TRUE)
-  the$compose <- reticulate::import_from_path("rkeras_compose", path = path)$compose
+  module <- reticulate::import_from_path("rkeras_compose", path = path)
+  the$compose <- lapply(
+    c(compose = "compose", call_layer = "call_layer", identity = "identity"),
+    function(name) reticulate::py_get_attr(module, name)
+  )
   the$compose
+}
+
+# Python objects to hand to py_call(), each converted once.
+#
+# reticulate 1.28 passes a classed R object, which every Python object in R
+# is, through its R-level r_to_py() generic, whose default method wraps the
+# object in a new reference and computes its class vector again: about 12 us
+# per tensor. An unclassed holder with a `py_object` attribute, the way
+# reticulate itself marks the functions it wraps, takes its C++ path
+# instead. Whether this reticulate does so is checked once per session;
+# where it does not (or newer versions need no help), objects go unchanged.
+as_python_arguments <- function(x) {
+  if (!python_holders_work()) {
+    return(x)
+  }
+  hold_python_objects(x)
+}
+
+hold_python_objects <- function(x) {
+  if (inherits(x, "python.builtin.object")) {
+    return(structure(list(), py_object = python_ref(x)))
+  }
+  if (is.list(x)) {
+    x[] <- lapply(x, hold_python_objects)
+  }
+  x
+}
+
+# The reference behind a Python object: the object itself, or for one that R
+# sees as a function, its `py_object` attribute.
+python_ref <- function(x) {
+  attr(x, "py_object", exact = TRUE) %||% x
+}
+
+python_holders_work <- function() {
+  the$holders_work %||% check_python_holders()
+}
+
+check_python_holders <- function() {
+  identity <- compose_function("identity")
+  # A Python object as an environment, and one R sees as a function.
+  probes <- list(identity, reticulate::py_to_r(identity))
+  the$holders_work <- all(vapply(probes, function(probe) {
+    passed <- tryCatch(
+      reticulate::py_call(identity, list(hold_python_objects(probe))),
+      error = function(e) NULL
+    )
+    inherits(passed, "python.builtin.list") &&
+      identical(reticulate::py_id(reticulate::py_get_item(passed, 0L)), reticulate::py_id(probe))
+  }, logical(1)))
+  the$holders_work
 }
 
 abort_no_keras <- function(call = rlang::caller_env()) {

@@ -1,0 +1,70 @@
+# A layer instance, as a wrapper returns it for a NULL `object`: an R function
+# that calls the layer, carrying the Python object the way reticulate's own
+# wrappers do (its class vector and the `py_object` attribute), so `$`,
+# print() and passing it back to Python work as on any reticulate object.
+#
+# Building it here, rather than through reticulate::py_to_r(), saves a second
+# conversion of the layer on every construction, and lets a call of the
+# instance coerce its arguments by the types the spec declares, exactly as
+# the wrapper does:
+#
+#   layer <- layer_attention()
+#   layer(list(query, value), return_attention_scores = TRUE)
+#   mha <- layer_multi_head_attention(num_heads = 2, key_dim = 4)
+#   mha(query, value)
+new_layer_instance <- function(layer, call_args, inputs, input_dtype) {
+  instance <- function(object, ...) {
+    call_layer_instance(layer, object, list(...), call_args, inputs, input_dtype)
+  }
+  attributes(instance) <- list(class = class(layer), py_object = layer)
+  instance
+}
+
+call_layer_instance <- function(layer, object, dots, call_args, inputs, input_dtype,
+                                call = rlang::caller_env()) {
+  if (missing(object)) {
+    cli::cli_abort(
+      "{.arg object}, the input{?s} {.arg {inputs}} to call the layer on, is missing.",
+      call = call, class = "rkeras_arg_error"
+    )
+  }
+  named <- nzchar(names(dots) %||% rep("", length(dots)))
+  if (any(!named)) {
+    object <- spread_extra_inputs(object, dots[!named], inputs, call)
+  }
+  call_kwargs <- route_dots(dots[named], call_args, call, layer_kwargs = list())$call_args
+  if (identical(input_dtype, "float")) {
+    object <- as_float_inputs(object)
+  }
+  input_names <- NULL
+  if (length(inputs) > 1L) {
+    check_spread_inputs(object, inputs, call)
+    input_names <- inputs
+  }
+  result <- reticulate::py_call(
+    compose_function("call_layer"), layer, as_python_arguments(object),
+    as_python_arguments(call_kwargs), input_names
+  )
+  check_python_failure(result, call)
+  as_layer_output(result)
+}
+
+# `mha(query, value)`: as in Keras, a layer with several inputs takes them
+# positionally; they join `object` as one list.
+spread_extra_inputs <- function(object, extra, inputs, call) {
+  if (length(inputs) == 1L || is.list(object) && !inherits(object, "python.builtin.object")) {
+    cli::cli_abort(
+      c(
+        "Arguments in {.arg ...} must be named.",
+        "x" = "Got {length(extra)} unnamed argument{?s} after {.arg object}: {describe_value(extra[[1]])}.",
+        "i" = if (length(inputs) == 1L) {
+          "This layer takes one input, {.arg object}."
+        } else {
+          "Give the inputs {.arg {inputs}} either as one list or one by one, not both."
+        }
+      ),
+      call = call, class = "rkeras_arg_error"
+    )
+  }
+  c(list(object), unname(extra))
+}
