@@ -47,7 +47,7 @@ def returning_failures(function):
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - every failure goes back to R
+        except Exception as error:  # every failure goes back to R as a value
             return Failure(error)
 
     return wrapper
