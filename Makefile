@@ -150,7 +150,7 @@ test-backends: $(STAMPS)/venv
 	PYTHON=$(PY) bash python_backend/run_other_backends.sh
 
 lint: $(STAMPS)/venv
-	$(PY) -m ruff check codegen python_backend tests bench tools
+	$(PY) -m ruff check codegen python_backend tests bench tools $(PKG)/inst/python/rkeras_compose.py
 
 clean:
 	rm -rf $(STAMPS) $(RLIB) build $(PKG)/docs
