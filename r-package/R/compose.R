@@ -49,7 +49,8 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
     reticulate::py_call(compose, py_class, args)
   } else {
     reticulate::py_call(
-      compose, py_class, args, as_python_arguments(object), as_python_arguments(call_kwargs), input_names
+      compose, py_class, args, as_python_arguments(object),
+      if (length(call_kwargs)) as_python_arguments(call_kwargs) else call_kwargs, input_names
     )
   }
   check_python_failure(result, call)
@@ -78,8 +79,12 @@ no_kwargs <- structure(list(), names = character())
 as_float_inputs <- function(object) {
   if (is.integer(object)) {
     storage.mode(object) <- "double"
-  } else if (is.list(object) && !inherits(object, "python.builtin.object")) {
-    object[] <- lapply(object, as_float_inputs)
+  } else if (is.list(object)) {
+    for (i in seq_along(object)) {
+      if (is.integer(object[[i]]) || is.list(object[[i]])) {
+        object[[i]] <- as_float_inputs(object[[i]])
+      }
+    }
   }
   object
 }

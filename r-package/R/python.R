@@ -102,19 +102,21 @@ as_python_arguments <- function(x) {
 }
 
 hold_python_objects <- function(x) {
-  if (inherits(x, "python.builtin.object")) {
-    return(structure(list(), py_object = python_ref(x)))
-  }
   if (is.list(x)) {
-    x[] <- lapply(x, hold_python_objects)
+    for (i in seq_along(x)) {
+      # x[i] <- list(...), not x[[i]] <- ..., which would drop a NULL entry.
+      x[i] <- list(hold_python_objects(x[[i]]))
+    }
+    return(x)
+  }
+  if (inherits(x, "python.builtin.object")) {
+    # A Python object R sees as a function already carries its reference in
+    # `py_object`. Set directly: structure() alone costs 2 us.
+    holder <- list()
+    attr(holder, "py_object") <- attr(x, "py_object", exact = TRUE) %||% x
+    return(holder)
   }
   x
-}
-
-# The reference behind a Python object: the object itself, or for one that R
-# sees as a function, its `py_object` attribute.
-python_ref <- function(x) {
-  attr(x, "py_object", exact = TRUE) %||% x
 }
 
 python_holders_work <- function() {
