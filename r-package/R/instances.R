@@ -1,3 +1,34 @@
+#' Layer instances: calling a layer from R
+#'
+#' Called with no `object`, a layer function such as [layer_attention()]
+#' returns the layer itself. It is an R function and the Python layer at once:
+#' `layer$name`, `layer$get_config()` and the other Keras attributes work, it
+#' can be added to models, and calling it runs the layer.
+#'
+#' A call checks its arguments the way the layer function does: the call
+#' arguments listed on the layer's page are coerced by their declared types,
+#' an unknown one is an error that names it, R integer arrays are accepted
+#' where the layer takes floats, and a Python error arrives as one message.
+#' A layer with several inputs (such as [layer_multi_head_attention()]) takes
+#' them as one list or one by one.
+#'
+#' @name layer-instances
+#' @family model functions
+#' @returns Calling a layer instance returns its output: a tensor, or an R
+#'   list of tensors when the layer returns several (as with
+#'   `return_attention_scores = TRUE`).
+#' @examplesIf rkeras::is_keras_available()
+#' layer <- layer_attention()
+#' layer$name
+#' query <- array(runif(2 * 3 * 4), c(2, 3, 4))
+#' value <- array(runif(2 * 5 * 4), c(2, 5, 4))
+#' out <- layer(list(query, value), return_attention_scores = TRUE)
+#' dim(as.array(out[[2]]))
+#'
+#' mha <- layer_multi_head_attention(num_heads = 2, key_dim = 4)
+#' dim(as.array(mha(query, value)))
+NULL
+
 # A layer instance, as a wrapper returns it for a NULL `object`: an R function
 # that calls the layer, carrying the Python object the way reticulate's own
 # wrappers do (its class vector and the `py_object` attribute), so `$`,
