@@ -34,14 +34,7 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
       refuse_call_args(object, call_kwargs, call)
     }
   }
-  if (identical(input_dtype, "float")) {
-    object <- as_float_inputs(object)
-  }
-  input_names <- NULL
-  if (length(inputs) > 1L) {
-    check_spread_inputs(object, inputs, call)
-    input_names <- inputs
-  }
+  object <- prepare_inputs(object, inputs, input_dtype, call)
   # One crossing into Python builds the layer and composes it (see
   # inst/python/rkeras_compose.py).
   compose <- compose_function("compose")
@@ -49,8 +42,8 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
     reticulate::py_call(compose, py_class, args)
   } else {
     reticulate::py_call(
-      compose, py_class, args, as_python_arguments(object),
-      if (length(call_kwargs)) as_python_arguments(call_kwargs) else call_kwargs, input_names
+      compose, py_class, args, as_python_arguments(object), as_python_arguments(call_kwargs),
+      spread_input_names(inputs)
     )
   }
   check_python_failure(result, call)
@@ -75,6 +68,25 @@ as_layer_output <- function(result) {
 }
 
 no_kwargs <- structure(list(), names = character())
+
+# `object` as the layer's call takes it, for the wrapper and for a layer
+# instance alike: R integer arrays as doubles where the spec declares float
+# inputs, and no more inputs than a spread-input layer has.
+prepare_inputs <- function(object, inputs, input_dtype, call) {
+  if (identical(input_dtype, "float")) {
+    object <- as_float_inputs(object)
+  }
+  if (length(inputs) > 1L) {
+    check_spread_inputs(object, inputs, call)
+  }
+  object
+}
+
+# Several call inputs (query, value, key) tell Python to spread a list over
+# them; NULL means the layer takes `object` whole.
+spread_input_names <- function(inputs) {
+  if (length(inputs) > 1L) inputs
+}
 
 as_float_inputs <- function(object) {
   if (is.integer(object)) {

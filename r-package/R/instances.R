@@ -64,17 +64,10 @@ call_layer_instance <- function(layer, object, dots, call_args, inputs, input_dt
     object <- spread_extra_inputs(object, dots[!named], inputs, call)
   }
   call_kwargs <- route_dots(dots[named], call_args, call, layer_kwargs = list())$call_args
-  if (identical(input_dtype, "float")) {
-    object <- as_float_inputs(object)
-  }
-  input_names <- NULL
-  if (length(inputs) > 1L) {
-    check_spread_inputs(object, inputs, call)
-    input_names <- inputs
-  }
+  object <- prepare_inputs(object, inputs, input_dtype, call)
   result <- reticulate::py_call(
     compose_function("call_layer"), layer, as_python_arguments(object),
-    as_python_arguments(call_kwargs), input_names
+    as_python_arguments(call_kwargs), spread_input_names(inputs)
   )
   check_python_failure(result, call)
   as_layer_output(result)

@@ -79,7 +79,7 @@ load_compose <- function() {
   path <- system.file("python", package = "rkeras", mustWork = TRUE)
   module <- reticulate::import_from_path("rkeras_compose", path = path)
   the$compose <- lapply(
-    c(compose = "compose", call_layer = "call_layer", identity = "identity"),
+    c(compose = "compose", call_layer = "call_layer", layer_class = "layer_class", identity = "identity"),
     function(name) reticulate::py_get_attr(module, name)
   )
   the$compose
@@ -95,7 +95,8 @@ load_compose <- function() {
 # instead. Whether this reticulate does so is checked once per session;
 # where it does not (or newer versions need no help), objects go unchanged.
 as_python_arguments <- function(x) {
-  if (!python_holders_work()) {
+  # An empty list (no call arguments) is the common case on the hot path.
+  if ((is.list(x) && !length(x)) || !python_holders_work()) {
     return(x)
   }
   hold_python_objects(x)
@@ -154,21 +155,14 @@ abort_no_keras <- function(call = rlang::caller_env()) {
 }
 
 # Resolve a dotted Python path such as "keras.layers.Dense" or
-# "rkeras_backend.Attention" to the class object, once per session.
+# "rkeras_backend.Attention" to the class object, once per session, with the
+# resolver the wrappers' compose() uses (layer_class() in rkeras_compose.py).
 py_class <- function(path) {
   the$classes[[path]] %||% resolve_py_class(path)
 }
 
 resolve_py_class <- function(path) {
-  parts <- strsplit(path, ".", fixed = TRUE)[[1]]
-  object <- switch(parts[[1]],
-    keras = keras_module(),
-    rkeras_backend = backend_module(),
-    reticulate::import(parts[[1]])
-  )
-  for (part in parts[-1]) {
-    object <- object[[part]]
-  }
+  object <- reticulate::py_to_r(reticulate::py_call(compose_function("layer_class"), path))
   assign(path, object, envir = the$classes)
   object
 }
