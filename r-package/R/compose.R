@@ -14,11 +14,18 @@
 # `object` into doubles: R users build test data with `1:n`, and Keras will not
 # take softmax of an int32 tensor.
 
-# Layer keyword arguments every Keras layer accepts, whatever its spec.
+# Layer keyword arguments every Keras layer accepts, whatever its spec (the
+# keyword arguments of keras.layers.Layer). `dtype` may be a name or a dtype
+# policy, and `activity_regularizer` a name or a regularizer: Keras resolves
+# both.
 layer_kwarg_coercers <- list(
   name = arg_string,
   dtype = function(x, arg, call) x,
-  trainable = arg_flag
+  trainable = arg_flag,
+  autocast = arg_flag,
+  activity_regularizer = function(x, arg, call) x,
+  input_shape = arg_shape,
+  input_dim = function(x, arg, call) arg_integer(x, arg, min = 1, call = call)
 )
 
 compose_layer <- function(object, py_class, args, dots = list(), call_args = list(),

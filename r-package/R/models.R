@@ -216,8 +216,8 @@ fit.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batch_siz
 
 #' @rdname model-training
 #' @param steps Number of batches to run; a whole number.
-#' @returns `evaluate()` returns a named numeric vector: the loss and each
-#'   metric.
+#' @returns `evaluate()` returns a named list, as keras3 does: the loss and
+#'   each metric, so `evaluate(model, x, y)$loss` works.
 #' @method evaluate python.builtin.object
 #' @export
 evaluate.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batch_size = NULL,
@@ -235,7 +235,8 @@ evaluate.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batc
     ),
     call
   )
-  unlist(result)
+  # Keras may hand back NumPy scalars; R users want plain numbers.
+  lapply(result, as.numeric)
 }
 
 #' @rdname model-training

@@ -96,6 +96,33 @@ test_that("a layer instance is callable from R and returns an R list for two out
 test_that("a layer without call arguments lists only the layer arguments", {
   skip_if_no_keras()
   err <- expect_error(layer_add(NULL, nmae = "x"), "Unknown argument `nmae` in `...`.", fixed = TRUE)
-  expect_match(conditionMessage(err), "`...` takes the layer arguments `name`, `dtype`, and `trainable`.", fixed = TRUE)
+  expect_match(
+    conditionMessage(err),
+    "`...` takes the layer arguments `name`, `dtype`, `trainable`, `autocast`, `activity_regularizer`, `input_shape`, and `input_dim`.",
+    fixed = TRUE
+  )
   expect_match(conditionMessage(err), "Did you mean `name`?", fixed = TRUE)
+})
+
+test_that("every keyword argument of a Keras layer passes through `...`, checked by its type", {
+  skip_if_no_keras()
+  layer <- layer_attention(name = "kw", dtype = "float64", trainable = FALSE, autocast = FALSE,
+                           activity_regularizer = "l2")
+  expect_identical(layer$name, "kw")
+  expect_identical(layer$dtype, "float64")
+  expect_false(layer$trainable)
+  expect_false(layer$autocast)
+  expect_s3_class(layer$activity_regularizer, "keras.src.regularizers.regularizers.L2")
+  expect_error(layer_attention(autocast = "no"), "`autocast` must be `TRUE` or `FALSE`, not the string \"no\".", fixed = TRUE)
+  expect_error(layer_dense(units = 2, input_dim = 0), "`input_dim` must be a whole number >= 1, not the number 0.", fixed = TRUE)
+
+  # Keras builds a sequential model from the first layer's input shape once a
+  # second layer arrives.
+  model <- keras_model_sequential()
+  suppressWarnings(model |> layer_dense(units = 2, input_shape = c(4, 3)) |> layer_dense(units = 1))
+  expect_identical(dim(model$inputs[[1]]), c(NA_integer_, 4L, 3L))
+  expect_identical(dim(model$outputs[[1]]), c(NA_integer_, 4L, 1L))
+  model <- keras_model_sequential()
+  suppressWarnings(model |> layer_dense(units = 2, input_dim = 5) |> layer_dense(units = 1))
+  expect_identical(dim(model$inputs[[1]]), c(NA_integer_, 5L))
 })
