@@ -32,6 +32,7 @@ except ImportError:  # not pip-installed: use the source tree
     sys.path.insert(0, str(REPO / "python_backend"))
     import rkeras_backend
 
+from rkeras_backend import _compile, _forward  # noqa: E402
 from rkeras_backend._concat import concat_scores  # noqa: E402
 
 BACKEND = keras.backend.backend()
@@ -39,6 +40,21 @@ RTOL = 1e-5
 ATOL = 1e-5
 
 Arrays = list[np.ndarray]
+
+# Concat scores take one of two paths by size (see SMALL_CONCAT_ELEMENTS):
+# the reference's own operations for small inputs, the chunked kernel for
+# large ones. The test inputs are small, so "concat_chunked" forces the kernel.
+MODES = ["dot", "concat", "concat_chunked"]
+
+
+@pytest.fixture
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "concat_chunked":
+        monkeypatch.setattr(_forward, "SMALL_CONCAT_ELEMENTS", -1)
+        # Compiled graphs traced on the other path must not be reused.
+        monkeypatch.setattr(_compile, "_cache", type(_compile._cache)())
+        return "concat"
+    return request.param
 
 
 # --------------------------------------------------------------------------
@@ -162,7 +178,7 @@ def test_constructor_accepts_layer_kwargs_and_numpy_seed() -> None:
     json.dumps(layer.get_config())
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 @pytest.mark.parametrize("use_scale", [False, True])
 @pytest.mark.parametrize("dropout", [0.0, 0.2])
 def test_weights_match_reference(mode: str, use_scale: bool, dropout: float) -> None:
@@ -203,7 +219,7 @@ def test_from_config_roundtrip_and_reference_config() -> None:
 B, TQ, TV, D, DV = 2, 5, 7, 8, 6
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 @pytest.mark.parametrize("use_scale", [False, True])
 @pytest.mark.parametrize("with_key", [False, True])
 def test_forward_matches_reference(mode: str, use_scale: bool, with_key: bool) -> None:
@@ -251,7 +267,7 @@ def test_masking_semantics() -> None:
         assert (np_(causal)[0, 0, 1:] == 0).all()
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 def test_causal_with_more_queries_than_values(mode: str) -> None:
     """Tq > Tv: rows past Tv see every value; the triangle starts top-left."""
     rng = np.random.default_rng(15)
@@ -267,7 +283,7 @@ def test_causal_with_more_queries_than_values(mode: str) -> None:
         close(ours(inputs, **kw), out_ref)
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 def test_more_than_three_dims(mode: str) -> None:
     rng = np.random.default_rng(3)
     h = 3
@@ -284,8 +300,9 @@ def test_more_than_three_dims(mode: str) -> None:
         close(s, s_ref)
 
 
-def test_concat_large_inputs_use_exact_tanh() -> None:
+def test_concat_large_inputs_use_exact_tanh(monkeypatch: pytest.MonkeyPatch) -> None:
     """|q|, |k| past the fast path's bound: the tanh fallback must agree too."""
+    monkeypatch.setattr(_forward, "SMALL_CONCAT_ELEMENTS", -1)
     rng = np.random.default_rng(4)
     inputs = [rand(rng, B, TQ, D, scale=30.0), rand(rng, B, TV, D, scale=30.0)]
     inputs[0][0, 0, 0] = 60.0
@@ -323,7 +340,7 @@ def test_concat_kernel_chunks_and_padding() -> None:
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 @pytest.mark.parametrize("use_scale", [False, True])
 def test_gradients_match_reference(mode: str, use_scale: bool) -> None:
     rng = np.random.default_rng(6)
@@ -346,7 +363,7 @@ def test_gradients_match_reference(mode: str, use_scale: bool) -> None:
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 def test_dropout_matches_reference_draws(mode: str) -> None:
     rng = np.random.default_rng(7)
     inputs = [rand(rng, B, TQ, D), rand(rng, B, TV, D)]
@@ -417,7 +434,7 @@ def test_compute_mask_and_keras_mask_propagation() -> None:
     close(ours_model([xq, xv]), ref_model([xq, xv]))
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 def test_mixed_float16(mode: str) -> None:
     rng = np.random.default_rng(10)
     inputs = [rand(rng, B, TQ, D), rand(rng, B, TV, D)]
@@ -534,7 +551,7 @@ def test_save_and_reload_in_fresh_process(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", ["dot", "concat"])
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 @pytest.mark.parametrize("jit", [False, True] if BACKEND == "tensorflow" else ["auto"])
 def test_fit_and_predict_with_dynamic_time_axis(mode: str, jit: Any) -> None:
     """Inside Keras' compiled train/predict steps, with None time dimensions."""
@@ -573,3 +590,86 @@ def test_mask_with_wrong_time_axis_is_a_value_error_naming_it() -> None:
     # Masks broadcast in the reference; a time axis of 1 stays accepted.
     out = layer([query, value], mask=[np.ones((2, 1), bool), np.ones((1, 5), bool)])
     assert tuple(out.shape) == (2, 3, 4)
+
+
+# --------------------------------------------------------------------------
+# concat: the two paths
+# --------------------------------------------------------------------------
+
+
+def test_small_concat_is_the_reference_bit_for_bit() -> None:
+    rng = np.random.default_rng(20)
+    inputs = [rand(rng, B, TQ, D), rand(rng, B, TV, D)]
+    ref, ours = pair(score_mode="concat", use_scale=True)
+    build_same(ref, ours, inputs)
+    out_ref, s_ref = ref(inputs, return_attention_scores=True)
+    out, s = ours(inputs, return_attention_scores=True)
+    np.testing.assert_array_equal(np_(out), np_(out_ref))
+    np.testing.assert_array_equal(np_(s), np_(s_ref))
+    np.testing.assert_array_equal(np_(ours(inputs)), np_(out_ref))
+
+
+@pytest.mark.parametrize("mode", MODES, indirect=True)
+def test_concat_of_integer_inputs_is_float(mode: str) -> None:
+    """R users' integer arrays arrive as int32: scores must not be truncated."""
+    rng = np.random.default_rng(21)
+    inputs = [rng.integers(-3, 3, shape).astype("int32") for shape in ((B, TQ, D), (B, TV, D))]
+    ref, ours = pair(score_mode=mode)
+    if mode == "dot" and BACKEND != "jax":
+        # TF's matmul and torch's softmax take no int32 inputs: both layers fail.
+        for layer in (ref, ours):
+            with pytest.raises(Exception, match=r"int32|Int"):
+                layer(inputs, return_attention_scores=True)
+        return
+    out_ref, s_ref = ref(inputs, return_attention_scores=True)
+    out, s = ours(inputs, return_attention_scores=True)
+    assert np_(s).dtype == np_(s_ref).dtype == np.float32
+    close(s, s_ref)
+    close(out, out_ref)
+    close(ours(inputs), out_ref)
+
+
+@pytest.mark.parametrize("mode", ["concat", "concat_chunked"], indirect=True)
+def test_concat_empty_and_broadcast_widths(mode: str) -> None:
+    rng = np.random.default_rng(22)
+    ref, ours = pair(score_mode=mode)
+    for q, v in (
+        (np.zeros((0, 4, 3), "float32"), np.zeros((0, 4, 3), "float32")),
+        (np.zeros((2, 0, 3), "float32"), rand(rng, 2, 4, 3)),
+        (rand(rng, 2, 3, 1), rand(rng, 2, 5, 4)),
+    ):
+        out_ref = ref([q, v])
+        out = ours([q, v])
+        assert tuple(out.shape) == tuple(out_ref.shape)
+        close(out, out_ref)
+
+
+def test_small_concat_has_second_order_gradients() -> None:
+    if BACKEND != "tensorflow":
+        pytest.skip("nested GradientTape is TensorFlow's API")
+    import tensorflow as tf
+
+    rng = np.random.default_rng(23)
+    q, v = tf.constant(rand(rng, B, TQ, D)), tf.constant(rand(rng, B, TV, D))
+    results = []
+    for layer in pair(score_mode="concat"):
+        with tf.GradientTape() as outer:
+            outer.watch(q)
+            with tf.GradientTape() as inner:
+                inner.watch(v)
+                loss = tf.reduce_sum(layer([q, v]) ** 2)
+            penalty = tf.reduce_sum(inner.gradient(loss, v) ** 2)
+        results.append(outer.gradient(penalty, q))
+    close(results[1], results[0], rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("mode", MODES, indirect=True)
+def test_unbatched_value_mask_broadcasts_over_the_batch(mode: str) -> None:
+    rng = np.random.default_rng(24)
+    for tq in (TV, TQ):
+        inputs = [rand(rng, B, tq, D), rand(rng, B, TV, D)]
+        ref, ours = pair(score_mode=mode)
+        v_mask = np.arange(TV) < 3
+        out_ref = ref(inputs, mask=[None, v_mask])
+        close(ours(inputs, mask=[None, v_mask]), out_ref)
+        close(ours(inputs, mask=[None, v_mask], return_attention_scores=True)[0], out_ref)

@@ -43,16 +43,20 @@ def _check_constructor_args(use_scale: Any, score_mode: Any, dropout: Any, seed:
         )
 
 
+# A subclass of the reference, so that isinstance() checks and R class
+# vectors written for keras.layers.Attention hold for it too; every method the
+# computation uses is overridden below.
 @keras.saving.register_keras_serializable(package="rkeras")
-class Attention(keras.layers.Layer):
+class Attention(keras.layers.Attention):
     """Dot-product (Luong-style) attention; a drop-in for keras.layers.Attention.
 
     Same constructor, weights, call signature, masks, config and results as
     keras.layers.Attention (Keras 3). The differences are internal:
 
-    * concat scores are computed in chunks of query rows by a compiled kernel,
-      never as the (batch, Tq, Tv, dim) tensor, and the backward pass
-      recomputes each chunk instead of storing it;
+    * concat scores over more than 4 MiB are computed in chunks of query rows
+      by a compiled kernel, never as the (batch, Tq, Tv, dim) tensor, and the
+      backward pass recomputes each chunk instead of storing it; smaller ones
+      run the reference's own operations, with no compilation per shape;
     * when neither attention scores nor dropout are requested, the whole
       computation runs as one compiled graph.
 
@@ -243,7 +247,13 @@ class Attention(keras.layers.Layer):
                     f"{name} layer expects {label} of rank >= 2, shape "
                     f"(batch..., time, dim). Received: {label}.shape={shape}."
                 )
-        if None not in (q_shape[-1], k_shape[-1]) and q_shape[-1] != k_shape[-1]:
+        # Concat scores sum tanh(query + key), in which a width of 1 broadcasts.
+        widths_broadcast = self.score_mode == "concat" and 1 in (q_shape[-1], k_shape[-1])
+        if (
+            None not in (q_shape[-1], k_shape[-1])
+            and q_shape[-1] != k_shape[-1]
+            and not widths_broadcast
+        ):
             raise ValueError(
                 f"{name} layer expects query and key with the same last dimension. "
                 f"Received: query.shape={q_shape}, key.shape={k_shape}."

@@ -125,3 +125,25 @@ test_that("a mask of the wrong length is one clear error naming the mask", {
   )
   expect_no_match(conditionMessage(err), "Arguments received", fixed = TRUE)
 })
+
+test_that("the layer is a keras.layers.Attention, for R class checks and Python isinstance", {
+  skip_if_no_keras()
+  layer <- layer_attention()
+  expect_s3_class(layer, "keras.src.layers.attention.attention.Attention")
+  expect_s3_class(layer, "keras.src.layers.layer.Layer")
+  keras <- reticulate::import("keras")
+  expect_true(reticulate::import_builtins()$isinstance(layer, keras$layers$Attention))
+})
+
+test_that("concat scores of R integer arrays are those of the doubles", {
+  skip_if_no_keras()
+  query <- array(c(-3L, 2L, 0L, 1L, 1L, -2L), c(1, 3, 2))
+  value <- array(c(2L, -1L, 0L, 3L), c(1, 2, 2))
+  from_integers <- as.array(layer_attention(list(query, value), score_mode = "concat"))
+  from_doubles <- as.array(layer_attention(list(query + 0, value + 0), score_mode = "concat"))
+  expect_identical(from_integers, from_doubles)
+  # By hand: scores sum_d tanh(q + k), then softmax over the values.
+  scores <- outer(1:3, 1:2, Vectorize(function(i, j) sum(tanh(query[1, i, ] + value[1, j, ]))))
+  weights <- exp(scores) / rowSums(exp(scores))
+  expect_equal(from_doubles[1, , ], weights %*% value[1, , ], tolerance = 1e-5)
+})

@@ -7,7 +7,9 @@ B=2, T=1024, D=256 is 2 GiB per intermediate and about 4 GiB at peak. Here the
 work is cut into chunks of query rows (batch folded into the chunk index so the
 working set does not grow with the batch), each chunk is reduced before the
 next one starts, and the backward pass recomputes the chunk instead of keeping
-it. Only (N, Tq, Tv)-sized tensors ever exist.
+it. Only (N, Tq, Tv)-sized tensors ever exist. (Inputs whose whole tensor
+is smaller than one chunk do not come here: see SMALL_CONCAT_ELEMENTS in
+_forward.py.)
 
 Two ways to evaluate tanh(x + y), chosen at run time:
 
@@ -197,9 +199,11 @@ def concat_scores(
     """sum_d tanh(scale * (q[..., i, None, d] + k[..., None, j, d])).
 
     q: (N, Tq, D), k: (N, Tv, D), scale: scalar. Returns (N, Tq, Tv) in q's
-    dtype; differentiable in all three arguments.
+    dtype (float32 for integer inputs, as tanh gives); differentiable in all
+    three arguments.
     """
     in_dtype = _dtype(q)
+    out_dtype = in_dtype if "float" in in_dtype else kbackend.result_type(in_dtype, float)
     kd = _kernel_dtype(in_dtype)
     q32 = ops.cast(q, kd)
     k32 = ops.cast(k, kd)
@@ -230,4 +234,4 @@ def concat_scores(
 
         return out, grad
 
-    return ops.cast(scores(q32, k32, s32), in_dtype)
+    return ops.cast(scores(q32, k32, s32), out_dtype)

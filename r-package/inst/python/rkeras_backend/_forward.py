@@ -11,6 +11,7 @@ the operations are the same and to float rounding elsewhere.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,32 @@ def _lead_shape(q: Tensor, k: Tensor) -> tuple[int | None, ...]:
     return tuple(a if b == 1 else b for a, b in zip(lq, lk, strict=True))
 
 
+# Concat scores whose (*batch, Tq, Tv, D) tensor has at most this many
+# elements (4 MiB of float32, the chunk size of the kernel) are computed the
+# way the reference computes them. At that size the tensor costs little
+# memory, and the chunked kernel would cost an XLA compilation (about 0.4 s)
+# for every new input shape, which an eager user pays on the first call.
+# These are also the reference's own operations, so small inputs get the
+# reference's results bit for bit, and its second-order gradients.
+SMALL_CONCAT_ELEMENTS = 2**20
+
+
+def _concat_elements(q: Tensor, k: Tensor) -> int | None:
+    """Elements of the broadcast (*batch, Tq, Tv, D) sum; None if not static."""
+    q_shape, k_shape = _static_shape(q), _static_shape(k)
+    dims = (*_lead_shape(q, k), q_shape[-2], k_shape[-2], q_shape[-1], k_shape[-1])
+    if None in dims:
+        return None
+    return math.prod(dims[:-2]) * max(dims[-2:])
+
+
+def _concat_scores_small(q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor) -> Tensor:
+    x = ops.add(ops.expand_dims(q, axis=-2), ops.expand_dims(k, axis=-3))
+    if scale is not None:
+        x = ops.multiply(scale, x)
+    return ops.multiply(weight, ops.sum(ops.tanh(x), axis=-1))
+
+
 def scores(q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor | None, mode: str) -> Tensor:
     """Raw attention scores, shape (*batch, Tq, Tv)."""
     if mode == "dot":
@@ -53,9 +80,19 @@ def scores(q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor | None, mo
         if scale is not None:
             out = ops.multiply(out, scale)
         return out
+    elements = _concat_elements(q, k)
+    # An empty batch or time axis leaves nothing to chunk.
+    if elements is not None and (elements == 0 or elements <= SMALL_CONCAT_ELEMENTS):
+        return _concat_scores_small(q, k, scale, weight)
     lead = _lead_shape(q, k)
     s = scale if scale is not None else ops.ones((), dtype=q.dtype)
-    r = concat_scores(_as_rank3(q, lead), _as_rank3(k, lead), s)
+    q3, k3 = _as_rank3(q, lead), _as_rank3(k, lead)
+    # A width of 1 broadcasts against the other's, as in the reference's sum.
+    width = max(q3.shape[-1], k3.shape[-1]) if None not in (q3.shape[-1], k3.shape[-1]) else None
+    if width is not None and q3.shape[-1] != k3.shape[-1]:
+        q3 = ops.broadcast_to(q3, (*ops.shape(q3)[:-1], width))
+        k3 = ops.broadcast_to(k3, (*ops.shape(k3)[:-1], width))
+    r = concat_scores(q3, k3, s)
     if None in lead:
         lead_dims: Any = ops.shape(q)[:-2]
     else:
@@ -183,7 +220,11 @@ def _torch_dot(
     causal: bool,
 ) -> Tensor:
     del weight
-    if len(q.shape) != 3 or len(k.shape) != 3 or len(v.shape) != 3:
+    # An unbatched value mask, shape (Tv,), broadcasts over the batch in the
+    # reference; the bias below puts the heads axis after the batch axis, so
+    # it would land on the wrong axis.
+    unbatched_mask = v_mask is not None and len(v_mask.shape) < 2
+    if len(q.shape) != 3 or len(k.shape) != 3 or len(v.shape) != 3 or unbatched_mask:
         return _attend_output(q, k, v, scale, None, q_mask, v_mask, mode="dot", causal=causal)
     if scale is not None:
         # A trainable scale must stay a tensor for autograd, and
