@@ -3,8 +3,11 @@
 # the operation the way a user of plain reticulate would (the layer class
 # called from R, results converted by reticulate), for scale.
 #
-# Batches of the three alternate, in a fresh random order each round, and the
-# medians of the per-call times are compared, since this machine is noisy.
+# Batches of the three alternate, in a fresh random order each round, since
+# this machine is noisy. A ratio is taken within each round, between batches
+# that ran seconds apart, so that drifts in the machine's speed cancel; the
+# table gives the median ratio over the rounds, with its interquartile range,
+# and the median per-call times.
 #
 #   make bench            (or: Rscript bench/r_overhead.R [batches] [calls])
 
@@ -43,10 +46,11 @@ query <- keras_input(shape = c(8, 16))
 value <- keras_input(shape = c(12, 16))
 inputs <- list(query, value)
 
+# Sys.time() resolves microseconds; proc.time() only milliseconds.
 per_call <- function(n, f) {
-  start <- proc.time()[["elapsed"]]
+  start <- Sys.time()
   for (i in seq_len(n)) f()
-  (proc.time()[["elapsed"]] - start) / n
+  as.double(Sys.time() - start, units = "secs") / n
 }
 
 measure <- function(rkeras_call, reticulate_call, python_call) {
@@ -59,7 +63,7 @@ measure <- function(rkeras_call, reticulate_call, python_call) {
   for (b in seq_len(batches)) {
     for (name in sample(names(runs))) times[b, name] <- runs[[name]]()
   }
-  apply(times, 2, median) * 1e6
+  times * 1e6
 }
 
 results <- list(
@@ -75,13 +79,19 @@ results <- list(
   )
 )
 
-cat(sprintf("r_overhead: %d alternating batches of %d calls, medians (us/call)\n", batches, calls))
-cat("| measure | rkeras | plain reticulate | Python loop | ratio rkeras / Python | ratio reticulate / Python |\n")
+cat(sprintf("r_overhead: %d rounds of alternating batches of %d calls\n", batches, calls))
+cat("| measure | rkeras (us/call) | plain reticulate | Python loop | ratio rkeras / Python (IQR) | ratio reticulate / Python (IQR) |\n")
 cat("|---|---:|---:|---:|---:|---:|\n")
+ratio_summary <- function(ratios) {
+  q <- stats::quantile(ratios, c(0.5, 0.25, 0.75), names = FALSE)
+  sprintf("%.2f (%.2f-%.2f)", q[[1]], q[[2]], q[[3]])
+}
 for (name in names(results)) {
-  m <- results[[name]]
+  times <- results[[name]]
+  medians <- apply(times, 2, stats::median)
   cat(sprintf(
-    "| %s | %.1f | %.1f | %.1f | %.2f | %.2f |\n", name, m[["rkeras"]], m[["reticulate"]],
-    m[["python"]], m[["rkeras"]] / m[["python"]], m[["reticulate"]] / m[["python"]]
+    "| %s | %.1f | %.1f | %.1f | %s | %s |\n", name, medians[["rkeras"]], medians[["reticulate"]],
+    medians[["python"]], ratio_summary(times[, "rkeras"] / times[, "python"]),
+    ratio_summary(times[, "reticulate"] / times[, "python"])
   ))
 }
