@@ -47,12 +47,16 @@ Arrays = list[np.ndarray]
 MODES = ["dot", "concat", "concat_chunked"]
 
 
+def force_chunked_concat(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_forward, "SMALL_CONCAT_ELEMENTS", -1)
+    # Compiled graphs traced on the other path must not be reused.
+    monkeypatch.setattr(_compile, "_cache", type(_compile._cache)())
+
+
 @pytest.fixture
 def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "concat_chunked":
-        monkeypatch.setattr(_forward, "SMALL_CONCAT_ELEMENTS", -1)
-        # Compiled graphs traced on the other path must not be reused.
-        monkeypatch.setattr(_compile, "_cache", type(_compile._cache)())
+        force_chunked_concat(monkeypatch)
         return "concat"
     return request.param
 
@@ -302,7 +306,7 @@ def test_more_than_three_dims(mode: str) -> None:
 
 def test_concat_large_inputs_use_exact_tanh(monkeypatch: pytest.MonkeyPatch) -> None:
     """|q|, |k| past the fast path's bound: the tanh fallback must agree too."""
-    monkeypatch.setattr(_forward, "SMALL_CONCAT_ELEMENTS", -1)
+    force_chunked_concat(monkeypatch)
     rng = np.random.default_rng(4)
     inputs = [rand(rng, B, TQ, D, scale=30.0), rand(rng, B, TV, D, scale=30.0)]
     inputs[0][0, 0, 0] = 60.0
@@ -611,7 +615,7 @@ def test_small_concat_is_the_reference_bit_for_bit() -> None:
 
 @pytest.mark.parametrize("mode", MODES, indirect=True)
 def test_concat_of_integer_inputs_is_float(mode: str) -> None:
-    """R users' integer arrays arrive as int32: scores must not be truncated."""
+    """Integer inputs (NumPy int32, as reticulate passes R integers) are not truncated."""
     rng = np.random.default_rng(21)
     inputs = [rng.integers(-3, 3, shape).astype("int32") for shape in ((B, TQ, D), (B, TV, D))]
     ref, ours = pair(score_mode=mode)
@@ -631,12 +635,14 @@ def test_concat_of_integer_inputs_is_float(mode: str) -> None:
 
 @pytest.mark.parametrize("mode", ["concat", "concat_chunked"], indirect=True)
 def test_concat_empty_and_broadcast_widths(mode: str) -> None:
+    """Empty axes (which never reach the kernel) and a query or key of width 1."""
     rng = np.random.default_rng(22)
     ref, ours = pair(score_mode=mode)
     for q, v in (
         (np.zeros((0, 4, 3), "float32"), np.zeros((0, 4, 3), "float32")),
         (np.zeros((2, 0, 3), "float32"), rand(rng, 2, 4, 3)),
         (rand(rng, 2, 3, 1), rand(rng, 2, 5, 4)),
+        (rand(rng, 2, 3, 4), rand(rng, 2, 5, 1)),
     ):
         out_ref = ref([q, v])
         out = ours([q, v])
@@ -673,3 +679,21 @@ def test_unbatched_value_mask_broadcasts_over_the_batch(mode: str) -> None:
         out_ref = ref(inputs, mask=[None, v_mask])
         close(ours(inputs, mask=[None, v_mask]), out_ref)
         close(ours(inputs, mask=[None, v_mask], return_attention_scores=True)[0], out_ref)
+
+
+@pytest.mark.parametrize("mode", ["concat", "concat_chunked"], indirect=True)
+def test_concat_query_batch_broadcasts_over_an_unknown_key_batch(mode: str) -> None:
+    if BACKEND != "tensorflow":
+        pytest.skip("an unknown batch size inside a traced graph: tf.function")
+    import tensorflow as tf
+
+    rng = np.random.default_rng(25)
+    query = rand(rng, 1, TQ, D)
+    value = rand(rng, 3, TV, D)
+    spec = tf.TensorSpec((None, TV, D), tf.float32)
+    outputs = []
+    for layer in pair(score_mode=mode):
+        fn = tf.function(lambda v, layer=layer: layer([query, v]), input_signature=[spec])
+        outputs.append(fn(value))
+    assert tuple(outputs[1].shape) == (3, TQ, D)
+    close(outputs[1], outputs[0])

@@ -48,7 +48,7 @@ def _lead_shape(q: Tensor, k: Tensor) -> tuple[int | None, ...]:
 
 
 # Concat scores whose (*batch, Tq, Tv, D) tensor has at most this many
-# elements (4 MiB of float32, the chunk size of the kernel) are computed the
+# elements (4 MiB of float32, the kernel's chunk size) are computed the
 # way the reference computes them. At that size the tensor costs little
 # memory, and the chunked kernel would cost an XLA compilation (about 0.4 s)
 # for every new input shape, which an eager user pays on the first call.
@@ -57,13 +57,21 @@ def _lead_shape(q: Tensor, k: Tensor) -> tuple[int | None, ...]:
 SMALL_CONCAT_ELEMENTS = 2**20
 
 
-def _concat_elements(q: Tensor, k: Tensor) -> int | None:
-    """Elements of the broadcast (*batch, Tq, Tv, D) sum; None if not static."""
+def _concat_by_reference(q: Tensor, k: Tensor) -> bool:
+    """Whether concat scores take the reference's operations, not the kernel."""
     q_shape, k_shape = _static_shape(q), _static_shape(k)
-    dims = (*_lead_shape(q, k), q_shape[-2], k_shape[-2], q_shape[-1], k_shape[-1])
-    if None in dims:
-        return None
-    return math.prod(dims[:-2]) * max(dims[-2:])
+    lead_q, lead_k = q_shape[:-2], k_shape[:-2]
+    if lead_q != lead_k and (None in lead_q or None in lead_k):
+        # A batch broadcast against an unknown batch size (a (1, Tq, D) query
+        # for a (None, Tv, D) key): the kernel folds batches with static
+        # reshapes and cannot do it; the reference's broadcasting sum can.
+        return True
+    if None in q_shape or None in k_shape:
+        return False
+    elements = math.prod(_lead_shape(q, k)) * q_shape[-2] * k_shape[-2]
+    elements *= max(q_shape[-1], k_shape[-1])
+    # The kernel cannot chunk an empty axis; the reference's sum is empty.
+    return elements == 0 or elements <= SMALL_CONCAT_ELEMENTS
 
 
 def _concat_scores_small(q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor) -> Tensor:
@@ -80,18 +88,16 @@ def scores(q: Tensor, k: Tensor, scale: Tensor | None, weight: Tensor | None, mo
         if scale is not None:
             out = ops.multiply(out, scale)
         return out
-    elements = _concat_elements(q, k)
-    # An empty batch or time axis leaves nothing to chunk.
-    if elements is not None and (elements == 0 or elements <= SMALL_CONCAT_ELEMENTS):
+    if _concat_by_reference(q, k):
         return _concat_scores_small(q, k, scale, weight)
     lead = _lead_shape(q, k)
     s = scale if scale is not None else ops.ones((), dtype=q.dtype)
     q3, k3 = _as_rank3(q, lead), _as_rank3(k, lead)
     # A width of 1 broadcasts against the other's, as in the reference's sum.
-    width = max(q3.shape[-1], k3.shape[-1]) if None not in (q3.shape[-1], k3.shape[-1]) else None
-    if width is not None and q3.shape[-1] != k3.shape[-1]:
-        q3 = ops.broadcast_to(q3, (*ops.shape(q3)[:-1], width))
-        k3 = ops.broadcast_to(k3, (*ops.shape(k3)[:-1], width))
+    if q3.shape[-1] == 1 and k3.shape[-1] != 1:
+        q3 = ops.broadcast_to(q3, (*ops.shape(q3)[:-1], ops.shape(k3)[-1]))
+    elif k3.shape[-1] == 1 and q3.shape[-1] != 1:
+        k3 = ops.broadcast_to(k3, (*ops.shape(k3)[:-1], ops.shape(q3)[-1]))
     r = concat_scores(q3, k3, s)
     if None in lead:
         lead_dims: Any = ops.shape(q)[:-2]
@@ -166,21 +172,22 @@ def attend_fused(
     """Output only, no dropout: one compiled graph per configuration.
 
     On TensorFlow the graph is a plain tf.function (oneDNN matmuls, Grappler
-    folds the key transpose into the matmul); the concat score kernel inside
-    it is XLA-compiled on its own. On JAX dot mode is one jax.jit and concat
-    mode calls its jitted kernel. On torch, dot mode goes to
-    keras.ops.dot_product_attention (PyTorch's fused
-    scaled_dot_product_attention); concat runs eagerly around its chunked
-    kernel.
+    folds the key transpose into the matmul); the chunked concat score kernel
+    inside it is XLA-compiled on its own, and small concat scores are plain
+    ops of the graph. On JAX dot mode is one jax.jit and concat mode runs
+    eagerly, calling the jitted kernel for large inputs. On torch, dot mode
+    goes to keras.ops.dot_product_attention (PyTorch's fused
+    scaled_dot_product_attention); concat runs eagerly.
     """
     args = (q, k, v, scale, weight, q_mask, v_mask)
     name = backend()
     if name == "torch" and mode == "dot":
         return _torch_dot(*args, causal=causal)
     if name == "torch" or (name == "jax" and mode == "concat"):
-        # jax: the concat kernel is jitted on its own, once per shape; a jit
-        # around it would recompile it for every mask/causal variant, and the
-        # ops around it are a handful of cheap elementwise ones.
+        # jax: the chunked concat kernel is jitted on its own, once per
+        # shape; a jit around it would recompile it for every mask/causal
+        # variant, and the ops around it are a handful of cheap elementwise
+        # ones.
         return _attend_output(*args, mode=mode, causal=causal)
     fn = compiled(
         ("attend", mode, causal, shape_key(*args)),

@@ -34,7 +34,10 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
   object <- if (missing(object)) NULL else object
   call_kwargs <- no_kwargs
   if (length(dots)) {
-    routed <- route_dots(dots, call_args, call)
+    # A wrapper whose spec declares one of these (such as `input_dim`) takes
+    # it as a formal argument, so `...` does not.
+    layer_kwargs <- layer_kwarg_coercers[setdiff(names(layer_kwarg_coercers), names(args))]
+    routed <- route_dots(dots, call_args, call, layer_kwargs)
     args <- c(args, routed$layer_kwargs)
     call_kwargs <- routed$call_args
     if (length(call_kwargs)) {

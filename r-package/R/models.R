@@ -235,8 +235,7 @@ evaluate.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batc
     ),
     call
   )
-  # Keras may hand back NumPy scalars; R users want plain numbers.
-  lapply(result, as.numeric)
+  result
 }
 
 #' @rdname model-training

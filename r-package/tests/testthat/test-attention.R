@@ -135,13 +135,16 @@ test_that("the layer is a keras.layers.Attention, for R class checks and Python 
   expect_true(reticulate::import_builtins()$isinstance(layer, keras$layers$Attention))
 })
 
-test_that("concat scores of R integer arrays are those of the doubles", {
+test_that("concat scores of integer tensors are those of the doubles, not truncated", {
   skip_if_no_keras()
   query <- array(c(-3L, 2L, 0L, 1L, 1L, -2L), c(1, 3, 2))
   value <- array(c(2L, -1L, 0L, 3L), c(1, 2, 2))
-  from_integers <- as.array(layer_attention(list(query, value), score_mode = "concat"))
-  from_doubles <- as.array(layer_attention(list(query + 0, value + 0), score_mode = "concat"))
-  expect_identical(from_integers, from_doubles)
+  # R integer arrays become doubles in the wrapper; NumPy int32 arrays reach
+  # the layer as they are.
+  int32 <- lapply(list(query, value), reticulate::np_array, dtype = "int32")
+  from_int32 <- as.array(layer_attention(int32, score_mode = "concat"))
+  from_doubles <- as.array(layer_attention(list(query, value), score_mode = "concat"))
+  expect_identical(from_int32, from_doubles)
   # By hand: scores sum_d tanh(q + k), then softmax over the values.
   scores <- outer(1:3, 1:2, Vectorize(function(i, j) sum(tanh(query[1, i, ] + value[1, j, ]))))
   weights <- exp(scores) / rowSums(exp(scores))

@@ -119,10 +119,17 @@ test_that("every keyword argument of a Keras layer passes through `...`, checked
   # Keras builds a sequential model from the first layer's input shape once a
   # second layer arrives.
   model <- keras_model_sequential()
-  suppressWarnings(model |> layer_dense(units = 2, input_shape = c(4, 3)) |> layer_dense(units = 1))
+  model |> layer_dense(units = 2, input_shape = c(4, 3)) |> layer_dense(units = 1)
   expect_identical(dim(model$inputs[[1]]), c(NA_integer_, 4L, 3L))
   expect_identical(dim(model$outputs[[1]]), c(NA_integer_, 4L, 1L))
   model <- keras_model_sequential()
-  suppressWarnings(model |> layer_dense(units = 2, input_dim = 5) |> layer_dense(units = 1))
+  model |> layer_dense(units = 2, input_dim = 5) |> layer_dense(units = 1)
   expect_identical(dim(model$inputs[[1]]), c(NA_integer_, 5L))
+})
+
+test_that("an unknown argument's message leaves out the layer arguments the wrapper takes itself", {
+  skip_if_no_keras()
+  err <- expect_error(layer_embedding(input_dim = 10, output_dim = 2, nmae = "x"), "Unknown argument `nmae`", fixed = TRUE)
+  expect_match(conditionMessage(err), "`name`, `dtype`, `trainable`, `autocast`, `activity_regularizer`, and `input_shape`.", fixed = TRUE)
+  expect_no_match(conditionMessage(err), "`input_dim`", fixed = TRUE)
 })

@@ -89,4 +89,37 @@ test_that("printing a model shows Keras's summary table", {
   expect_true(any(grepl("Trainable", format(model, show_trainable = NA))))
   expect_error(format(model, show_trainable = "yes"), "`show_trainable` must be `TRUE`, `FALSE` or `NA`", fixed = TRUE)
   expect_error(format(model, line_length = -1), "`line_length` must be a whole number >= 1", fixed = TRUE)
+  expect_error(format(model, line_lenght = 60), "`...` must be empty", fixed = TRUE)
+  expect_error(format(model, positions = c(0.7, 0.4, 1)), "`positions` must be `NULL` or increasing fractions in (0, 1]", fixed = TRUE)
+})
+
+test_that("a model's summary is as wide as asked, with columns where asked and the layers asked for", {
+  skip_if_no_keras()
+  query <- keras_input(shape = c(6, 4), name = "query")
+  hidden <- layer_dense(query, units = 3, name = "hidden")
+  model <- keras_model(query, layer_dense(hidden, units = 2, name = "output"))
+  wide <- format(model, line_length = 120)
+  table <- wide[grepl("│", wide, fixed = TRUE)]
+  expect_identical(unique(nchar(table)), 120L)
+  expect_true(any(grepl("Param #", wide, fixed = TRUE)))
+  # The second column starts where the first ends: 0.2 x 60 = 12 characters
+  # further right at 0.5 than at 0.3.
+  second_column <- function(first_end) {
+    lines <- format(model, line_length = 60, positions = c(first_end, 0.8, 1))
+    regexpr("Output Shape", lines[grepl("Layer (type)", lines, fixed = TRUE)], fixed = TRUE)[[1]]
+  }
+  expect_identical(second_column(0.5) - second_column(0.3), 12L)
+  only_hidden <- format(model, layer_range = c("hidden", "hidden"))
+  expect_true(any(grepl("hidden (Dense)", only_hidden, fixed = TRUE)))
+  expect_false(any(grepl("output (Dense)", only_hidden, fixed = TRUE)))
+})
+
+test_that("a model restored from a saved R session prints without touching Python", {
+  skip_if_no_keras()
+  query <- keras_input(shape = 3)
+  model <- keras_model(query, layer_dense(query, units = 1))
+  restored <- unserialize(serialize(model, NULL))
+  expect_true(reticulate::py_is_null_xptr(restored))
+  expect_identical(format(restored), "<Keras model: its Python session has ended>")
+  expect_output(print(restored), "its Python session has ended", fixed = TRUE)
 })
