@@ -487,6 +487,11 @@ def test_bad_inputs_raise_value_error() -> None:
         layer([q, v, rand(rng, 2, 4, 4)])
     with pytest.raises(ValueError, match=r"same last dimension"):
         rkeras_backend.Attention()([keras.Input((3, 4)), keras.Input((5, 6)), keras.Input((5, 5))])
+    expected = r"same batch dimensions.*query.shape=\(2, 3, 4\), value.shape=\(3, 5, 4\)"
+    with pytest.raises(ValueError, match=expected):
+        layer([q, rand(rng, 3, 5, 4)])
+    # A batch of 1 broadcasts, as in the reference.
+    assert tuple(layer([q[:1], v]).shape) == (2, 3, 4)
 
 
 # --------------------------------------------------------------------------
@@ -591,6 +596,9 @@ def test_mask_with_wrong_time_axis_is_a_value_error_naming_it() -> None:
         layer([query, value], mask=[np.ones((2, 4), bool), None])
     with pytest.raises(ValueError, match=r"value_mask of shape \(batch\.\.\., 5\)"):
         layer([query, value], mask=[None, np.ones((2, 3), bool)])
+    expected = r"query_mask with the batch size of query.shape=\(2, 3, 4\)"
+    with pytest.raises(ValueError, match=expected):
+        layer([query, value], mask=[np.ones((3, 3), bool), None])
     # Masks broadcast in the reference; a time axis of 1 stays accepted.
     out = layer([query, value], mask=[np.ones((2, 1), bool), np.ones((1, 5), bool)])
     assert tuple(out.shape) == (2, 3, 4)

@@ -124,6 +124,15 @@ test_that("a mask of the wrong length is one clear error naming the mask", {
     "query_mask of shape (batch..., 3)", fixed = TRUE, class = "rkeras_python_ValueError"
   )
   expect_no_match(conditionMessage(err), "Arguments received", fixed = TRUE)
+  expect_error(
+    layer_attention(list(query, query), mask = list(matrix(TRUE, 3, 3), NULL)),
+    "query_mask with the batch size of query.shape=(2, 3, 4)", fixed = TRUE,
+    class = "rkeras_python_ValueError"
+  )
+  expect_error(
+    layer_attention(list(query, random_array(3, 3, 4))),
+    "same batch dimensions", fixed = TRUE, class = "rkeras_python_ValueError"
+  )
 })
 
 test_that("the layer is a keras.layers.Attention, for R class checks and Python isinstance", {

@@ -43,6 +43,15 @@ def _check_constructor_args(use_scale: Any, score_mode: Any, dropout: Any, seed:
         )
 
 
+def _broadcastable(*shapes: tuple[Any, ...]) -> bool:
+    """Whether static shapes broadcast together, aligned at their last axis."""
+    for dims in zip(*(reversed(shape) for shape in shapes), strict=False):
+        known = {d for d in dims if d is not None and d != 1}
+        if len(known) > 1:
+            return False
+    return True
+
+
 # A subclass of the reference, so that isinstance() checks and R class
 # vectors written for keras.layers.Attention hold for it too; every method the
 # computation uses is overridden below.
@@ -258,6 +267,12 @@ class Attention(keras.layers.Attention):
                 f"{name} layer expects query and key with the same last dimension. "
                 f"Received: query.shape={q_shape}, key.shape={k_shape}."
             )
+        if not _broadcastable(q_shape[:-2], k_shape[:-2], v_shape[:-2]):
+            raise ValueError(
+                f"{name} layer expects query, value and key with the same batch "
+                "dimensions (all but the last two), or 1 where one broadcasts. "
+                f"Received: query.shape={q_shape}, value.shape={v_shape}, key.shape={k_shape}."
+            )
         if None not in (k_shape[-2], v_shape[-2]) and k_shape[-2] != v_shape[-2]:
             raise ValueError(
                 f"{name} layer expects key and value with the same number of "
@@ -280,6 +295,12 @@ class Attention(keras.layers.Attention):
             if m is None or getattr(m, "shape", None) is None or tensor.shape is None:
                 continue
             m_shape, t_shape = tuple(m.shape), tuple(tensor.shape)
+            batched = len(m_shape) == 2 and len(t_shape) == 3
+            if batched and not _broadcastable(m_shape[:1], t_shape[:1]):
+                raise ValueError(
+                    f"{name} layer expects {label} with the batch size of "
+                    f"{label.split('_')[0]}.shape={t_shape}. Received: {label}.shape={m_shape}."
+                )
             steps = t_shape[-2]
             if not m_shape or None in (m_shape[-1], steps) or m_shape[-1] in (steps, 1):
                 continue
