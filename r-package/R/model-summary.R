@@ -44,8 +44,8 @@ format.keras.src.models.model.Model <- function(x, line_length = getOption("widt
     # A model restored from a saved R session: its Python object is gone.
     return("<Keras model: its Python session has ended>")
   }
-  if (!is.null(positions) && !(is.numeric(positions) && all(positions > 0 & positions <= 1) &&
-    !is.unsorted(positions, strictly = TRUE))) {
+  if (!is.null(positions) && !(is.numeric(positions) && !anyNA(positions) &&
+    all(positions > 0 & positions <= 1) && !is.unsorted(positions, strictly = TRUE))) {
     abort_arg("positions", "`NULL` or increasing fractions in (0, 1]", positions, call = call)
   }
   if (!(isTRUE(show_trainable) || isFALSE(show_trainable) || identical(show_trainable, NA))) {
@@ -55,7 +55,7 @@ format.keras.src.models.model.Model <- function(x, line_length = getOption("widt
     show_trainable <- any(!vapply(x$layers, function(layer) isTRUE(layer$trainable), TRUE))
   }
   if (!is.null(layer_range) && !(is.character(layer_range) && length(layer_range) == 2L)) {
-    abort_arg("layer_range", "`NULL` or two layer names", layer_range, call = call)
+    abort_arg("layer_range", "`NULL` or two layer-name patterns", layer_range, call = call)
   }
   line_length <- arg_integer(line_length, "line_length", min = 1, call = call)
   text <- NULL

@@ -91,6 +91,8 @@ test_that("printing a model shows Keras's summary table", {
   expect_error(format(model, line_length = -1), "`line_length` must be a whole number >= 1", fixed = TRUE)
   expect_error(format(model, line_lenght = 60), "`...` must be empty", fixed = TRUE)
   expect_error(format(model, positions = c(0.7, 0.4, 1)), "`positions` must be `NULL` or increasing fractions in (0, 1]", fixed = TRUE)
+  expect_error(format(model, positions = c(0.4, NA, 1)), "`positions` must be `NULL` or increasing fractions", fixed = TRUE)
+  expect_error(format(model, layer_range = "attn"), "`layer_range` must be `NULL` or two layer-name patterns, not the string \"attn\".", fixed = TRUE)
 })
 
 test_that("a model's summary is as wide as asked, with columns where asked and the layers asked for", {
