@@ -34,10 +34,7 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
   object <- if (missing(object)) NULL else object
   call_kwargs <- no_kwargs
   if (length(dots)) {
-    # A wrapper whose spec declares one of these (such as `input_dim`) takes
-    # it as a formal argument, so `...` does not.
-    layer_kwargs <- layer_kwarg_coercers[setdiff(names(layer_kwarg_coercers), names(args))]
-    routed <- route_dots(dots, call_args, call, layer_kwargs)
+    routed <- route_dots(dots, call_args, call, taken = names(args))
     args <- c(args, routed$layer_kwargs)
     call_kwargs <- routed$call_args
     if (length(call_kwargs)) {
@@ -123,7 +120,11 @@ check_spread_inputs <- function(object, inputs, call) {
 
 # Split named `...` into call arguments (coerced by their declared types) and
 # the layer keyword arguments in `layer_kwargs`; anything else is an error.
-route_dots <- function(dots, call_args, call, layer_kwargs = layer_kwarg_coercers) {
+# `taken` names the wrapper's own formal arguments: one that is also a layer
+# keyword argument (such as `input_dim` of layer_embedding()) never reaches
+# `...`, so the error message leaves it out.
+route_dots <- function(dots, call_args, call, layer_kwargs = layer_kwarg_coercers,
+                       taken = character()) {
   routed <- list(layer_kwargs = list(), call_args = no_kwargs)
   names <- names(dots) %||% rep("", length(dots))
   for (i in seq_along(dots)) {
@@ -145,7 +146,7 @@ route_dots <- function(dots, call_args, call, layer_kwargs = layer_kwarg_coercer
     } else if (!is.null(layer_kwargs[[name]])) {
       routed$layer_kwargs[[name]] <- layer_kwargs[[name]](value, name, call = call)
     } else {
-      abort_unknown_dot(name, names(call_args), names(layer_kwargs), call)
+      abort_unknown_dot(name, names(call_args), setdiff(names(layer_kwargs), taken), call)
     }
   }
   routed

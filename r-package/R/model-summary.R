@@ -95,6 +95,5 @@ print.keras.src.models.model.Model <- function(x, ...) {
 #' @rdname model-summary
 #' @export
 summary.keras.src.models.model.Model <- function(object, ...) {
-  writeLines(format(object, ...))
-  invisible(object)
+  print(object, ...)
 }

@@ -225,7 +225,7 @@ evaluate.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batc
                                            callbacks = NULL) {
   call <- rlang::current_env()
   check_model(object, call)
-  result <- with_python_errors(
+  with_python_errors(
     object$evaluate(
       x = as_model_data(x), y = as_model_data(y), ...,
       batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
@@ -235,7 +235,6 @@ evaluate.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batc
     ),
     call
   )
-  result
 }
 
 #' @rdname model-training
