@@ -136,10 +136,13 @@ check-site: setup
 	@status=0; Rscript tools/build_site.R || status=$$?; \
 	$(PY) tools/check_site.py || status=1; exit $$status
 
+# The R-surface bench runs on one CPU (see bench/r_overhead.R), where taskset exists.
+PIN_ONE_CPU := $(shell command -v taskset >/dev/null && echo taskset -c $$(( $$(nproc) - 1 )))
+
 bench: setup
 	$(PY) bench/attention.py
 	$(PY) bench/codegen.py
-	Rscript bench/r_overhead.R
+	$(PIN_ONE_CPU) Rscript bench/r_overhead.R
 
 # The attention layer under Keras's other backends. Not part of make test: CI
 # has TensorFlow only. setup-backends installs torch (CPU wheel) and jax.

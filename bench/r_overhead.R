@@ -9,7 +9,15 @@
 # table gives the median ratio over the rounds, with its interquartile range,
 # and the median per-call times.
 #
+# Before each batch, R's and Python's garbage collectors run, untimed. An R
+# object keeps its Python layer alive until R's own collector runs, so without
+# this the garbage of one batch is collected, at a cost of up to 0.3 s, during
+# whichever batch comes next: another contender's as often as its own.
+#
 #   make bench            (or: Rscript bench/r_overhead.R [batches] [calls])
+#
+# make bench pins the process to one CPU (taskset), so that the scheduler does
+# not move it between cores, and their caches, in the middle of a batch.
 
 suppressPackageStartupMessages(library(rkeras))
 args <- as.integer(commandArgs(trailingOnly = TRUE))
@@ -39,6 +47,13 @@ def python_compose(n, query, value):
     return (time.perf_counter() - start) / n
 ")
 py <- reticulate::py
+python_gc <- reticulate::import("gc")
+collect_garbage <- function() {
+  # A young-generation collection frees the R objects of the last batch; the
+  # full Python collection then frees the layers they held.
+  gc(full = FALSE)
+  python_gc$collect()
+}
 # What a reticulate user would write: the class, converted to an R function.
 attention_class <- reticulate::import("rkeras_backend")$Attention
 
@@ -61,7 +76,10 @@ measure <- function(rkeras_call, reticulate_call, python_call) {
   )
   times <- matrix(NA_real_, batches, length(runs), dimnames = list(NULL, names(runs)))
   for (b in seq_len(batches)) {
-    for (name in sample(names(runs))) times[b, name] <- runs[[name]]()
+    for (name in sample(names(runs))) {
+      collect_garbage()
+      times[b, name] <- runs[[name]]()
+    }
   }
   times * 1e6
 }

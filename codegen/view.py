@@ -95,9 +95,7 @@ def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperVi
         example=spec.example,
         signature="\n".join(signature),
         py_class=r_string(spec.py_class),
-        args=r_multiline_list(
-            [f"{argument.name} = {coerced(argument)}" for argument in spec.arguments], _ARGS_INDENT
-        ),
+        args=_constructor_args(spec),
         call_args=r_multiline_list(
             [
                 f"{argument.name} = {COERCERS[type(argument.type)]}"
@@ -110,6 +108,23 @@ def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperVi
             None if spec.input_dtype == DEFAULT_INPUT_DTYPE else r_string(spec.input_dtype)
         ),
     )
+
+
+def _constructor_args(spec: LayerSpec) -> str:
+    """The coerced constructor arguments, as ``compose_layer(args = )`` takes them.
+
+    Where every argument has a default, a call that sets none of them (only
+    ``object``, or nothing) sends none: the spec's defaults are Keras's
+    (``tests/test_codegen_keras_signatures.py``), so there is nothing to check
+    or convert. ``nargs()`` counts what the call spelt out, so an argument
+    passed on from a caller's own default still counts as set.
+    """
+    coerced_list = r_multiline_list(
+        [f"{argument.name} = {coerced(argument)}" for argument in spec.arguments], _ARGS_INDENT
+    )
+    if not spec.arguments or any(argument.default is None for argument in spec.arguments):
+        return coerced_list
+    return f"if (nargs() > !missing({OBJECT_PARAMETER})) {coerced_list}"
 
 
 def roxygen_text(markdown: str) -> str:

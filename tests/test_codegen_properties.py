@@ -294,6 +294,9 @@ def test_every_valid_spec_renders_r_that_parses_with_the_spec_defaults(tmp_path:
         # compose_layer() hears of the input dtype only when it is not its default.
         assert ('input_dtype = "float"' in text) == (spec.input_dtype == "float")
         assert 'input_dtype = "any"' not in text
+        # A call that sets no argument sends none only where every one has a default.
+        every_default = bool(spec.arguments) and all(a.default is not None for a in spec.arguments)
+        assert ("args = if (nargs() > !missing(object)) list(" in text) == every_default
         name = f"spec_{len(drawn):04d}.R"
         (tmp_path / name).write_text(text, encoding="utf-8")
         drawn[name] = spec

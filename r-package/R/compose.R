@@ -41,22 +41,20 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
       refuse_call_args(object, call_kwargs, call)
     }
   }
-  object <- prepare_inputs(object, inputs, input_dtype, call)
   # One crossing into Python builds the layer and composes it (see
   # inst/python/rkeras_compose.py).
-  compose <- compose_function("compose")
-  result <- if (is.null(object)) {
-    reticulate::py_call(compose, py_class, args)
-  } else {
-    reticulate::py_call(
-      compose, py_class, args, as_python_arguments(object), as_python_arguments(call_kwargs),
-      spread_input_names(inputs)
-    )
-  }
-  check_python_failure(result, call)
   if (is.null(object)) {
-    return(new_layer_instance(result, call_args, inputs, input_dtype))
+    # Building a layer is the hot path of model code; it touches nothing else.
+    layer <- reticulate::py_call(compose_function("compose"), py_class, args)
+    check_python_failure(layer, call)
+    return(new_layer_instance(layer, call_args, inputs, input_dtype))
   }
+  object <- prepare_inputs(object, inputs, input_dtype, call)
+  result <- reticulate::py_call(
+    compose_function("compose"), py_class, args, as_python_arguments(object),
+    as_python_arguments(call_kwargs), spread_input_names(inputs)
+  )
+  check_python_failure(result, call)
   # None back means a Sequential model took the layer.
   if (inherits(result, "python.builtin.NoneType")) {
     return(invisible(object))

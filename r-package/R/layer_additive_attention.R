@@ -82,7 +82,7 @@ layer_additive_attention <- function(object, use_scale = TRUE, dropout = 0, ...)
   compose_layer(
     object,
     py_class = "keras.layers.AdditiveAttention",
-    args = list(
+    args = if (nargs() > !missing(object)) list(
       use_scale = arg_flag(use_scale, "use_scale"),
       dropout = arg_number(dropout, "dropout", min = 0, max = 1, max_open = TRUE)
     ),

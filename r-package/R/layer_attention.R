@@ -88,7 +88,7 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
   compose_layer(
     object,
     py_class = "rkeras_backend.Attention",
-    args = list(
+    args = if (nargs() > !missing(object)) list(
       use_scale = arg_flag(use_scale, "use_scale"),
       score_mode = arg_choice(score_mode, "score_mode", c("dot", "concat")),
       dropout = arg_number(dropout, "dropout", min = 0, max = 1, max_open = TRUE),

@@ -48,7 +48,7 @@ layer_concatenate <- function(object, axis = -1L, ...) {
   compose_layer(
     object,
     py_class = "keras.layers.Concatenate",
-    args = list(
+    args = if (nargs() > !missing(object)) list(
       axis = arg_axis(axis, "axis")
     ),
     dots = list(...),

@@ -56,7 +56,7 @@ layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims
   compose_layer(
     object,
     py_class = "keras.layers.GlobalAveragePooling1D",
-    args = list(
+    args = if (nargs() > !missing(object)) list(
       data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
       keepdims = arg_flag(keepdims, "keepdims")
     ),

@@ -50,7 +50,7 @@ layer_global_max_pooling_1d <- function(object, data_format = NULL, keepdims = F
   compose_layer(
     object,
     py_class = "keras.layers.GlobalMaxPooling1D",
-    args = list(
+    args = if (nargs() > !missing(object)) list(
       data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
       keepdims = arg_flag(keepdims, "keepdims")
     ),

@@ -79,7 +79,7 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
   compose_layer(
     object,
     py_class = "keras.layers.LayerNormalization",
-    args = list(
+    args = if (nargs() > !missing(object)) list(
       axis = arg_axis(axis, "axis"),
       epsilon = arg_number(epsilon, "epsilon", min = 0),
       center = arg_flag(center, "center"),

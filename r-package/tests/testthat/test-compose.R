@@ -10,6 +10,31 @@ test_that("NULL or missing object returns a Layer instance", {
   expect_false(config$use_scale)
 })
 
+test_that("a call that sets no argument builds the layer Keras builds with its defaults", {
+  skip_if_no_keras()
+  config <- layer_attention()$get_config()
+  reference <- keras_module()$layers$Attention()$get_config()
+  config$name <- reference$name <- NULL
+  expect_identical(config, reference)
+  query <- keras_input(shape = c(3, 4))
+  value <- keras_input(shape = c(5, 4))
+  expect_identical(format(shape(layer_attention(list(query, value)))), "shape(NA, 3, 4)")
+})
+
+test_that("an argument passed on from a caller's own default counts as set", {
+  skip_if_no_keras()
+  # layer_attention() sees `dropout` as missing() here, yet it is set.
+  wrapper <- function(rate = 0.25, scaled = TRUE) layer_attention(dropout = rate, use_scale = scaled)
+  config <- wrapper()$get_config()
+  expect_identical(config$dropout, 0.25)
+  expect_true(config$use_scale)
+  expect_error(
+    (function(rate = 2) layer_attention(dropout = rate))(),
+    "`dropout` must be a number in [0, 1), not the number 2.", fixed = TRUE,
+    class = "rkeras_arg_error"
+  )
+})
+
 test_that("a sequential model gets the layer added in place and returned invisibly", {
   skip_if_no_keras()
   model <- keras_model_sequential(name = "seq")
