@@ -49,9 +49,8 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
     check_python_failure(layer, call)
     return(new_layer_instance(layer, call_args, inputs, input_dtype))
   }
-  object <- prepare_inputs(object, inputs, input_dtype, call)
   result <- reticulate::py_call(
-    compose_function("compose"), py_class, args, as_python_arguments(object),
+    compose_function("compose"), py_class, args, prepare_inputs(object, inputs, input_dtype, call),
     as_python_arguments(call_kwargs), spread_input_names(inputs)
   )
   check_python_failure(result, call)
@@ -74,36 +73,38 @@ as_layer_output <- function(result) {
 
 no_kwargs <- structure(list(), names = character())
 
-# `object` as the layer's call takes it, for the wrapper and for a layer
-# instance alike: R integer arrays as doubles where the spec declares float
-# inputs, and no more inputs than a spread-input layer has.
+# `object` as the layer's call takes it and Python receives it, for the
+# wrapper and for a layer instance alike, in one pass: R integer arrays as
+# doubles where the spec declares float inputs, Python objects in holders (see
+# as_python_arguments()), and no more inputs than a spread-input layer has.
 prepare_inputs <- function(object, inputs, input_dtype, call) {
-  if (identical(input_dtype, "float")) {
-    object <- as_float_inputs(object)
-  }
   if (length(inputs) > 1L) {
     check_spread_inputs(object, inputs, call)
   }
-  object
+  python_inputs(object, to_float = input_dtype == "float", hold = python_holders_work())
+}
+
+python_inputs <- function(x, to_float, hold) {
+  if (is.list(x)) {
+    for (i in seq_along(x)) {
+      # x[i] <- list(...), not x[[i]] <- ..., which would drop a NULL entry.
+      x[i] <- list(python_inputs(x[[i]], to_float, hold))
+    }
+    return(x)
+  }
+  if (hold && inherits(x, "python.builtin.object")) {
+    return(python_holder(x))
+  }
+  if (to_float && is.integer(x)) {
+    storage.mode(x) <- "double"
+  }
+  x
 }
 
 # Several call inputs (query, value, key) tell Python to spread a list over
 # them; NULL means the layer takes `object` whole.
 spread_input_names <- function(inputs) {
   if (length(inputs) > 1L) inputs
-}
-
-as_float_inputs <- function(object) {
-  if (is.integer(object)) {
-    storage.mode(object) <- "double"
-  } else if (is.list(object)) {
-    for (i in seq_along(object)) {
-      if (is.integer(object[[i]]) || is.list(object[[i]])) {
-        object[[i]] <- as_float_inputs(object[[i]])
-      }
-    }
-  }
-  object
 }
 
 check_spread_inputs <- function(object, inputs, call) {

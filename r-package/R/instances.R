@@ -64,9 +64,8 @@ call_layer_instance <- function(layer, object, dots, call_args, inputs, input_dt
     object <- spread_extra_inputs(object, dots[!named], inputs, call)
   }
   call_kwargs <- route_dots(dots[named], call_args, call, layer_kwargs = list())$call_args
-  object <- prepare_inputs(object, inputs, input_dtype, call)
   result <- reticulate::py_call(
-    compose_function("call_layer"), layer, as_python_arguments(object),
+    compose_function("call_layer"), layer, prepare_inputs(object, inputs, input_dtype, call),
     as_python_arguments(call_kwargs), spread_input_names(inputs)
   )
   check_python_failure(result, call)

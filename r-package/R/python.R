@@ -111,13 +111,17 @@ hold_python_objects <- function(x) {
     return(x)
   }
   if (inherits(x, "python.builtin.object")) {
-    # A Python object R sees as a function already carries its reference in
-    # `py_object`. Set directly: structure() alone costs 2 us.
-    holder <- list()
-    attr(holder, "py_object") <- attr(x, "py_object", exact = TRUE) %||% x
-    return(holder)
+    return(python_holder(x))
   }
   x
+}
+
+python_holder <- function(x) {
+  # A Python object R sees as a function already carries its reference in
+  # `py_object`. Set directly: structure() alone costs 2 us.
+  holder <- list()
+  attr(holder, "py_object") <- attr(x, "py_object", exact = TRUE) %||% x
+  holder
 }
 
 python_holders_work <- function() {
