@@ -5,7 +5,9 @@
 #   a Sequential model       -> the layer is added in place; the model, invisibly
 #   a tensor, array or list  -> the layer is called on it; its output
 #
-# `args` holds the constructor arguments, already coerced by the wrapper.
+# `args` holds the constructor arguments, already coerced by the wrapper, or
+# NULL when the call set none: Keras then uses its defaults, which are the
+# spec's (a wrapper's nargs() tells; see _constructor_args() in codegen/view.py).
 # `call_args` maps each call argument the spec declares to its coercer, so
 # such arguments given in `...` go to the call, not the constructor.
 # `inputs` names how `object` enters the call: "inputs" passes it whole;
@@ -81,22 +83,29 @@ prepare_inputs <- function(object, inputs, input_dtype, call) {
   if (length(inputs) > 1L) {
     check_spread_inputs(object, inputs, call)
   }
-  python_inputs(object, to_float = input_dtype == "float", hold = python_holders_work())
+  hold <- the$holders_work
+  if (is.null(hold)) {
+    hold <- check_python_holders()
+  }
+  if (is.list(object)) {
+    return(python_inputs(object, input_dtype == "float", hold))
+  }
+  python_inputs(list(object), input_dtype == "float", hold)[[1]]
 }
 
+# The elements of a list of inputs, prepared in place. This runs on every
+# call, so it handles an element inline and recurses only into nested lists.
 python_inputs <- function(x, to_float, hold) {
-  if (is.list(x)) {
-    for (i in seq_along(x)) {
-      # x[i] <- list(...), not x[[i]] <- ..., which would drop a NULL entry.
-      x[i] <- list(python_inputs(x[[i]], to_float, hold))
+  for (i in seq_along(x)) {
+    item <- x[[i]]
+    if (is.list(item)) {
+      x[i] <- list(python_inputs(item, to_float, hold))
+    } else if (hold && inherits(item, "python.builtin.object")) {
+      x[[i]] <- python_holder(item)
+    } else if (to_float && is.integer(item)) {
+      storage.mode(item) <- "double"
+      x[[i]] <- item
     }
-    return(x)
-  }
-  if (hold && inherits(x, "python.builtin.object")) {
-    return(python_holder(x))
-  }
-  if (to_float && is.integer(x)) {
-    storage.mode(x) <- "double"
   }
   x
 }

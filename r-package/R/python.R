@@ -70,7 +70,10 @@ load_backend <- function() {
 # reticulate::py_call() on them returns the result unconverted, so R converts
 # only what it needs (see as_layer_output()), once.
 compose_function <- function(name) {
-  the$compose[[name]] %||% load_compose()[[name]]
+  if (is.null(the$compose)) {
+    load_compose()
+  }
+  the$compose[[name]]
 }
 
 load_compose <- function() {
@@ -117,10 +120,12 @@ hold_python_objects <- function(x) {
 }
 
 python_holder <- function(x) {
-  # A Python object R sees as a function already carries its reference in
-  # `py_object`. Set directly: structure() alone costs 2 us.
+  # A Python object R sees as a function (a callable reticulate wrapped, or a
+  # layer instance) carries its reference in `py_object`; any other is an
+  # environment that is the reference. Set directly: structure() alone costs
+  # 2 us.
   holder <- list()
-  attr(holder, "py_object") <- attr(x, "py_object", exact = TRUE) %||% x
+  attr(holder, "py_object") <- if (is.function(x)) attr(x, "py_object", exact = TRUE) else x
   holder
 }
 
