@@ -83,31 +83,12 @@ prepare_inputs <- function(object, inputs, input_dtype, call) {
   if (length(inputs) > 1L) {
     check_spread_inputs(object, inputs, call)
   }
-  hold <- the$holders_work
-  if (is.null(hold)) {
-    hold <- check_python_holders()
-  }
+  hold <- python_holders_work()
+  to_float <- input_dtype == "float"
   if (is.list(object)) {
-    return(python_inputs(object, input_dtype == "float", hold))
+    return(python_elements(object, hold, to_float))
   }
-  python_inputs(list(object), input_dtype == "float", hold)[[1]]
-}
-
-# The elements of a list of inputs, prepared in place. This runs on every
-# call, so it handles an element inline and recurses only into nested lists.
-python_inputs <- function(x, to_float, hold) {
-  for (i in seq_along(x)) {
-    item <- x[[i]]
-    if (is.list(item)) {
-      x[i] <- list(python_inputs(item, to_float, hold))
-    } else if (hold && inherits(item, "python.builtin.object")) {
-      x[[i]] <- python_holder(item)
-    } else if (to_float && is.integer(item)) {
-      storage.mode(item) <- "double"
-      x[[i]] <- item
-    }
-  }
-  x
+  python_elements(list(object), hold, to_float)[[1]]
 }
 
 # Several call inputs (query, value, key) tell Python to spread a list over

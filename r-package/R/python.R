@@ -97,24 +97,31 @@ load_compose <- function() {
 # reticulate itself marks the functions it wraps, takes its C++ path
 # instead. Whether this reticulate does so is checked once per session;
 # where it does not (or newer versions need no help), objects go unchanged.
+#
+# `x` is a list of arguments.
 as_python_arguments <- function(x) {
   # An empty list (no call arguments) is the common case on the hot path.
-  if ((is.list(x) && !length(x)) || !python_holders_work()) {
+  if (!length(x) || !python_holders_work()) {
     return(x)
   }
-  hold_python_objects(x)
+  python_elements(x, hold = TRUE)
 }
 
-hold_python_objects <- function(x) {
-  if (is.list(x)) {
-    for (i in seq_along(x)) {
-      # x[i] <- list(...), not x[[i]] <- ..., which would drop a NULL entry.
-      x[i] <- list(hold_python_objects(x[[i]]))
+# The elements of list `x` as py_call() should receive them, in one pass:
+# Python objects in holders where `hold`, R integer arrays as doubles where
+# `to_float`, and nested lists likewise. Layer inputs go through here on every
+# call, so an element is handled inline and only nested lists recurse.
+python_elements <- function(x, hold, to_float = FALSE) {
+  for (i in seq_along(x)) {
+    item <- x[[i]]
+    if (is.list(item)) {
+      x[i] <- list(python_elements(item, hold, to_float))
+    } else if (hold && inherits(item, "python.builtin.object")) {
+      x[[i]] <- python_holder(item)
+    } else if (to_float && is.integer(item)) {
+      storage.mode(item) <- "double"
+      x[[i]] <- item
     }
-    return(x)
-  }
-  if (inherits(x, "python.builtin.object")) {
-    return(python_holder(x))
   }
   x
 }
@@ -130,7 +137,10 @@ python_holder <- function(x) {
 }
 
 python_holders_work <- function() {
-  the$holders_work %||% check_python_holders()
+  if (is.null(the$holders_work)) {
+    check_python_holders()
+  }
+  the$holders_work
 }
 
 check_python_holders <- function() {
@@ -139,7 +149,7 @@ check_python_holders <- function() {
   probes <- list(identity, reticulate::py_to_r(identity))
   the$holders_work <- all(vapply(probes, function(probe) {
     passed <- tryCatch(
-      reticulate::py_call(identity, list(hold_python_objects(probe))),
+      reticulate::py_call(identity, list(python_holder(probe))),
       error = function(e) NULL
     )
     inherits(passed, "python.builtin.list") &&
