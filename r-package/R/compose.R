@@ -34,7 +34,7 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
                           inputs = "inputs", input_dtype = "any", call = rlang::caller_env()) {
   # Forced first, so nested wrappers create their layers in reading order.
   object <- if (missing(object)) NULL else object
-  call_kwargs <- no_kwargs
+  call_kwargs <- NULL
   if (length(dots)) {
     routed <- route_dots(dots, call_args, call, taken = names(args))
     args <- c(args, routed$layer_kwargs)
@@ -43,18 +43,22 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
       refuse_call_args(object, call_kwargs, call)
     }
   }
+  bridge <- the$bridge
+  if (is.null(bridge)) {
+    bridge <- load_bridge()
+  }
   # One crossing into Python builds the layer and composes it (see
   # inst/python/rkeras_compose.py).
   if (is.null(object)) {
     # Building a layer is the hot path of model code; it touches nothing else.
-    layer <- reticulate::py_call(compose_function("compose"), py_class, args)
+    layer <- bridge$call(bridge$compose, list(py_class, args))
     check_python_failure(layer, call)
     return(new_layer_instance(layer, call_args, inputs, input_dtype))
   }
-  result <- reticulate::py_call(
-    compose_function("compose"), py_class, args, prepare_inputs(object, inputs, input_dtype, call),
-    as_python_arguments(call_kwargs), spread_input_names(inputs)
-  )
+  result <- bridge$call(bridge$compose, list(
+    py_class, args, prepare_inputs(object, inputs, input_dtype, bridge$hold, call),
+    python_elements(call_kwargs, bridge$hold), spread_input_names(inputs)
+  ))
   check_python_failure(result, call)
   # None back means a Sequential model took the layer.
   if (inherits(result, "python.builtin.NoneType")) {
@@ -73,17 +77,15 @@ as_layer_output <- function(result) {
   result
 }
 
-no_kwargs <- structure(list(), names = character())
-
 # `object` as the layer's call takes it and Python receives it, for the
 # wrapper and for a layer instance alike, in one pass: R integer arrays as
-# doubles where the spec declares float inputs, Python objects in holders (see
-# as_python_arguments()), and no more inputs than a spread-input layer has.
-prepare_inputs <- function(object, inputs, input_dtype, call) {
+# doubles where the spec declares float inputs, Python objects in holders
+# where `hold` (see python_elements()), and no more inputs than a
+# spread-input layer has.
+prepare_inputs <- function(object, inputs, input_dtype, hold, call) {
   if (length(inputs) > 1L) {
     check_spread_inputs(object, inputs, call)
   }
-  hold <- python_holders_work()
   to_float <- input_dtype == "float"
   if (is.list(object)) {
     return(python_elements(object, hold, to_float))
@@ -114,7 +116,7 @@ check_spread_inputs <- function(object, inputs, call) {
 # `...`, so the error message leaves it out.
 route_dots <- function(dots, call_args, call, layer_kwargs = layer_kwarg_coercers,
                        taken = character()) {
-  routed <- list(layer_kwargs = list(), call_args = no_kwargs)
+  routed <- list(layer_kwargs = list(), call_args = list())
   names <- names(dots) %||% rep("", length(dots))
   for (i in seq_along(dots)) {
     name <- names[[i]]

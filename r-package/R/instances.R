@@ -64,10 +64,14 @@ call_layer_instance <- function(layer, object, dots, call_args, inputs, input_dt
     object <- spread_extra_inputs(object, dots[!named], inputs, call)
   }
   call_kwargs <- route_dots(dots[named], call_args, call, layer_kwargs = list())$call_args
-  result <- reticulate::py_call(
-    compose_function("call_layer"), layer, prepare_inputs(object, inputs, input_dtype, call),
-    as_python_arguments(call_kwargs), spread_input_names(inputs)
-  )
+  bridge <- the$bridge
+  if (is.null(bridge)) {
+    bridge <- load_bridge()
+  }
+  result <- bridge$call(bridge$call_layer, list(
+    layer, prepare_inputs(object, inputs, input_dtype, bridge$hold, call),
+    python_elements(call_kwargs, bridge$hold), spread_input_names(inputs)
+  ))
   check_python_failure(result, call)
   as_layer_output(result)
 }

@@ -66,29 +66,63 @@ load_backend <- function() {
   the$backend
 }
 
-# The functions of inst/python/rkeras_compose.py, kept as Python objects:
-# reticulate::py_call() on them returns the result unconverted, so R converts
-# only what it needs (see as_layer_output()), once.
-compose_function <- function(name) {
-  if (is.null(the$compose)) {
-    load_compose()
-  }
-  the$compose[[name]]
+# The bridge: everything rkeras needs to call Python, loaded once, on first
+# use. A wrapper call costs one crossing into Python, and reticulate's own
+# work on that crossing is most of rkeras's overhead over a Python loop, so
+# the bridge keeps it to the least this reticulate allows:
+#
+#   compose, call_layer, layer_class, identity
+#           the functions of inst/python/rkeras_compose.py, as Python objects:
+#           calling them returns the result unconverted, so R converts only
+#           what it needs (see as_layer_output()), once.
+#   call    call(f, args) calls Python function `f` with the list `args` as
+#           its positional arguments (see python_call_method()).
+#   hold    whether Python objects among the arguments travel in holders
+#           (see python_elements()).
+#
+# The hot paths (compose_layer(), a layer instance's call) read `the$bridge`
+# inline rather than through python_bridge(): on a path this short, one R
+# function call less is measurable.
+python_bridge <- function() {
+  the$bridge %||% load_bridge()
 }
 
-load_compose <- function() {
+load_bridge <- function() {
   # Imported first: the compose module resolves "rkeras_backend.*" classes.
   backend_module()
   path <- system.file("python", package = "rkeras", mustWork = TRUE)
   module <- reticulate::import_from_path("rkeras_compose", path = path)
-  the$compose <- lapply(
+  functions <- lapply(
     c(compose = "compose", call_layer = "call_layer", layer_class = "layer_class", identity = "identity"),
     function(name) reticulate::py_get_attr(module, name)
   )
-  the$compose
+  call <- python_call_method(functions$identity)
+  the$bridge <- c(functions, list(call = call, hold = python_holders_work(call, functions$identity)))
+  the$bridge
 }
 
-# Python objects to hand to py_call(), each converted once.
+# reticulate::py_call(x, ...) sorts `...` into positional and keyword
+# arguments, through three R functions, before it reaches
+# py_call_impl(x, args, keywords), the entry point into its C++ code. rkeras
+# always has its positional arguments in one list already, so it calls that
+# entry point directly, about 20 us less a call in a model-building loop.
+# It is internal to reticulate, so rkeras uses it only where it exists with
+# that signature and hands an object over and back intact; anywhere else,
+# py_call() itself.
+python_call_method <- function(identity) {
+  impl <- get0("py_call_impl", envir = asNamespace("reticulate"), mode = "function", inherits = FALSE)
+  if (!is.null(impl) && identical(names(formals(impl)), c("x", "args", "keywords")) &&
+    passes_objects_intact(impl, identity, hold = FALSE)) {
+    return(impl)
+  }
+  call_with_py_call
+}
+
+call_with_py_call <- function(x, args) {
+  do.call(reticulate::py_call, c(list(x), args))
+}
+
+# Python objects to hand to Python, each converted once.
 #
 # reticulate 1.28 passes a classed R object, which every Python object in R
 # is, through its R-level r_to_py() generic, whose default method wraps the
@@ -97,65 +131,53 @@ load_compose <- function() {
 # reticulate itself marks the functions it wraps, takes its C++ path
 # instead. Whether this reticulate does so is checked once per session;
 # where it does not (or newer versions need no help), objects go unchanged.
-#
-# `x` is a list of arguments.
-as_python_arguments <- function(x) {
-  # An empty list (no call arguments) is the common case on the hot path.
-  if (!length(x) || !python_holders_work()) {
-    return(x)
-  }
-  python_elements(x, hold = TRUE)
+python_holders_work <- function(call, identity) {
+  passes_objects_intact(call, identity, hold = TRUE)
 }
 
-# The elements of list `x` as py_call() should receive them, in one pass:
-# Python objects in holders where `hold`, R integer arrays as doubles where
-# `to_float`, and nested lists likewise. Layer inputs go through here on every
-# call, so an element is handled inline and only nested lists recurse.
+# Whether `call`, given Python objects (one R sees as an environment, one it
+# sees as a function) in a list prepared by python_elements(), hands Python
+# those very objects.
+passes_objects_intact <- function(call, identity, hold) {
+  probes <- list(identity, reticulate::py_to_r(identity))
+  received <- tryCatch(
+    call(identity, list(python_elements(probes, hold))),
+    error = function(e) NULL
+  )
+  inherits(received, "python.builtin.list") &&
+    identical(reticulate::py_len(received), length(probes)) &&
+    all(vapply(seq_along(probes), function(i) {
+      identical(
+        reticulate::py_id(reticulate::py_get_item(received, i - 1L)),
+        reticulate::py_id(probes[[i]])
+      )
+    }, logical(1)))
+}
+
+# The elements of list `x` as Python should receive them, in one pass:
+# Python objects in holders where `hold` (see python_holders_work()), R
+# integer arrays as doubles where `to_float`, and nested lists likewise.
+# Layer inputs go through here on every call, so an element is handled
+# inline and only nested lists recurse.
 python_elements <- function(x, hold, to_float = FALSE) {
   for (i in seq_along(x)) {
     item <- x[[i]]
     if (is.list(item)) {
       x[i] <- list(python_elements(item, hold, to_float))
     } else if (hold && inherits(item, "python.builtin.object")) {
-      x[[i]] <- python_holder(item)
+      # A Python object R sees as a function (a callable reticulate wrapped,
+      # or a layer instance) carries its reference in `py_object`; any other
+      # is an environment that is the reference. Set directly: structure()
+      # alone costs 2 us.
+      holder <- list()
+      attr(holder, "py_object") <- if (is.function(item)) attr(item, "py_object", exact = TRUE) else item
+      x[[i]] <- holder
     } else if (to_float && is.integer(item)) {
       storage.mode(item) <- "double"
       x[[i]] <- item
     }
   }
   x
-}
-
-python_holder <- function(x) {
-  # A Python object R sees as a function (a callable reticulate wrapped, or a
-  # layer instance) carries its reference in `py_object`; any other is an
-  # environment that is the reference. Set directly: structure() alone costs
-  # 2 us.
-  holder <- list()
-  attr(holder, "py_object") <- if (is.function(x)) attr(x, "py_object", exact = TRUE) else x
-  holder
-}
-
-python_holders_work <- function() {
-  if (is.null(the$holders_work)) {
-    check_python_holders()
-  }
-  the$holders_work
-}
-
-check_python_holders <- function() {
-  identity <- compose_function("identity")
-  # A Python object as an environment, and one R sees as a function.
-  probes <- list(identity, reticulate::py_to_r(identity))
-  the$holders_work <- all(vapply(probes, function(probe) {
-    passed <- tryCatch(
-      reticulate::py_call(identity, list(python_holder(probe))),
-      error = function(e) NULL
-    )
-    inherits(passed, "python.builtin.list") &&
-      identical(reticulate::py_id(reticulate::py_get_item(passed, 0L)), reticulate::py_id(probe))
-  }, logical(1)))
-  the$holders_work
 }
 
 abort_no_keras <- function(call = rlang::caller_env()) {
@@ -181,7 +203,8 @@ py_class <- function(path) {
 }
 
 resolve_py_class <- function(path) {
-  object <- reticulate::py_to_r(reticulate::py_call(compose_function("layer_class"), path))
+  bridge <- python_bridge()
+  object <- reticulate::py_to_r(bridge$call(bridge$layer_class, list(path)))
   assign(path, object, envir = the$classes)
   object
 }

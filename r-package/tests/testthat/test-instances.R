@@ -85,13 +85,15 @@ test_that("a Python error from an instance call is one clean message", {
 
 test_that("Python objects reach Python as the very same objects", {
   skip_if_no_keras()
-  # Whichever way rkeras hands objects over (see as_python_arguments()),
-  # Python must receive the objects themselves, nested or not.
+  # Whichever way rkeras calls Python and hands objects over (see
+  # python_bridge()), Python must receive the objects themselves, nested or
+  # not, and R values converted as usual.
   layer <- layer_dense(units = 1)
   tensor <- keras_input(shape = 2)
-  sent <- list(layer, list(tensor, "text"), 2.5)
-  identity <- reticulate::py_eval("lambda x: x", convert = FALSE)
-  received <- reticulate::py_call(identity, rkeras:::as_python_arguments(sent))
+  sent <- list(layer, list(tensor, "text"), 2.5, NULL)
+  bridge <- rkeras:::python_bridge()
+  received <- bridge$call(bridge$identity, list(rkeras:::python_elements(sent, bridge$hold)))
+  expect_identical(reticulate::py_len(received), 4L)
   expect_identical(
     reticulate::py_id(reticulate::py_get_item(received, 0L)), reticulate::py_id(layer)
   )
@@ -99,4 +101,22 @@ test_that("Python objects reach Python as the very same objects", {
   expect_identical(reticulate::py_id(reticulate::py_get_item(nested, 0L)), reticulate::py_id(tensor))
   expect_identical(reticulate::py_to_r(reticulate::py_get_item(nested, 1L)), "text")
   expect_identical(reticulate::py_to_r(reticulate::py_get_item(received, 2L)), 2.5)
+  expect_null(reticulate::py_to_r(reticulate::py_get_item(received, 3L)))
+})
+
+test_that("both ways of calling Python pass positional arguments alike", {
+  skip_if_no_keras()
+  # The bridge's call (reticulate's C++ entry point, where it passes the
+  # probe), and the py_call() it falls back to elsewhere.
+  bridge <- rkeras:::python_bridge()
+  type_names <- reticulate::py_eval("lambda *args: [type(a).__name__ for a in args]", convert = FALSE)
+  identity <- reticulate::py_eval("lambda x: x", convert = FALSE)
+  layer <- layer_dense(units = 1)
+  for (call in list(bridge$call, rkeras:::call_with_py_call)) {
+    received <- reticulate::py_to_r(call(type_names, list("a", NULL, 1L, c(1.5, 2))))
+    expect_identical(received, c("str", "NoneType", "int", "list"))
+    held <- call(identity, list(rkeras:::python_elements(list(layer), bridge$hold)))
+    expect_identical(reticulate::py_id(reticulate::py_get_item(held, 0L)), reticulate::py_id(layer))
+    expect_true(rkeras:::passes_objects_intact(call, identity, hold = TRUE))
+  }
 })
