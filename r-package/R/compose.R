@@ -43,10 +43,7 @@ compose_layer <- function(object, py_class, args, dots = list(), call_args = lis
       refuse_call_args(object, call_kwargs, call)
     }
   }
-  bridge <- the$bridge
-  if (is.null(bridge)) {
-    bridge <- load_bridge()
-  }
+  bridge <- python_bridge()
   # One crossing into Python builds the layer and composes it (see
   # inst/python/rkeras_compose.py).
   if (is.null(object)) {

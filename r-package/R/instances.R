@@ -64,10 +64,7 @@ call_layer_instance <- function(layer, object, dots, call_args, inputs, input_dt
     object <- spread_extra_inputs(object, dots[!named], inputs, call)
   }
   call_kwargs <- route_dots(dots[named], call_args, call, layer_kwargs = list())$call_args
-  bridge <- the$bridge
-  if (is.null(bridge)) {
-    bridge <- load_bridge()
-  }
+  bridge <- python_bridge()
   result <- bridge$call(bridge$call_layer, list(
     layer, prepare_inputs(object, inputs, input_dtype, bridge$hold, call),
     python_elements(call_kwargs, bridge$hold), spread_input_names(inputs)

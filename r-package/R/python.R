@@ -79,10 +79,6 @@ load_backend <- function() {
 #           its positional arguments (see python_call_method()).
 #   hold    whether Python objects among the arguments travel in holders
 #           (see python_elements()).
-#
-# The hot paths (compose_layer(), a layer instance's call) read `the$bridge`
-# inline rather than through python_bridge(): on a path this short, one R
-# function call less is measurable.
 python_bridge <- function() {
   the$bridge %||% load_bridge()
 }
@@ -97,7 +93,8 @@ load_bridge <- function() {
     function(name) reticulate::py_get_attr(module, name)
   )
   call <- python_call_method(functions$identity)
-  the$bridge <- c(functions, list(call = call, hold = python_holders_work(call, functions$identity)))
+  hold <- passes_objects_intact(call, functions$identity, hold = TRUE)
+  the$bridge <- c(functions, list(call = call, hold = hold))
   the$bridge
 }
 
@@ -122,19 +119,6 @@ call_with_py_call <- function(x, args) {
   do.call(reticulate::py_call, c(list(x), args))
 }
 
-# Python objects to hand to Python, each converted once.
-#
-# reticulate 1.28 passes a classed R object, which every Python object in R
-# is, through its R-level r_to_py() generic, whose default method wraps the
-# object in a new reference and computes its class vector again: about 12 us
-# per tensor. An unclassed holder with a `py_object` attribute, the way
-# reticulate itself marks the functions it wraps, takes its C++ path
-# instead. Whether this reticulate does so is checked once per session;
-# where it does not (or newer versions need no help), objects go unchanged.
-python_holders_work <- function(call, identity) {
-  passes_objects_intact(call, identity, hold = TRUE)
-}
-
 # Whether `call`, given Python objects (one R sees as an environment, one it
 # sees as a function) in a list prepared by python_elements(), hands Python
 # those very objects.
@@ -155,10 +139,18 @@ passes_objects_intact <- function(call, identity, hold) {
 }
 
 # The elements of list `x` as Python should receive them, in one pass:
-# Python objects in holders where `hold` (see python_holders_work()), R
-# integer arrays as doubles where `to_float`, and nested lists likewise.
-# Layer inputs go through here on every call, so an element is handled
-# inline and only nested lists recurse.
+# Python objects in holders where `hold`, R integer arrays as doubles where
+# `to_float`, and nested lists likewise. Layer inputs go through here on
+# every call, so an element is handled inline and only nested lists recurse.
+#
+# Holders: reticulate 1.28 passes a classed R object, which every Python
+# object in R is, through its R-level r_to_py() generic, whose default method
+# wraps the object in a new reference and computes its class vector again:
+# about 12 us per tensor. An unclassed holder with a `py_object` attribute,
+# the way reticulate itself marks the functions it wraps, takes its C++ path
+# instead. Whether this reticulate does so is checked once per session (the
+# bridge's `hold`); where it does not (or newer versions need no help),
+# objects go unchanged.
 python_elements <- function(x, hold, to_float = FALSE) {
   for (i in seq_along(x)) {
     item <- x[[i]]
