@@ -11,7 +11,6 @@ PY := $(VENV)/bin/python
 RLIB := $(ROOT)/.rlib
 STAMPS := .stamps
 PKG := r-package
-BUNDLE := $(PKG)/inst/python/rkeras_backend
 
 # Every target that runs R finds Python and the project library this way.
 export RETICULATE_PYTHON := $(PY)
@@ -35,7 +34,7 @@ APT_PACKAGES := r-base-core r-cran-reticulate r-cran-testthat r-cran-roxygen2 r-
 R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -type f 2>/dev/null) \
   $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
 
-.PHONY: help setup generate bundle document install test test-python test-r check-generated \
+.PHONY: help setup generate document install test test-python test-r check-generated \
   check-docs check-r check-site demo docs bench setup-backends test-backends lint clean
 
 help:
@@ -74,14 +73,7 @@ $(STAMPS)/rlib: $(R_SOURCES) | $(STAMPS)/apt
 	  || { cat $(STAMPS)/install.log; exit 1; }
 	@touch $@
 
-# The R package bundles rkeras_backend. The committed copy is made here, never
-# by hand, and check-generated fails when it differs from python_backend/.
-bundle:
-	@rm -rf $(BUNDLE) && mkdir -p $(dir $(BUNDLE))
-	@tar -C python_backend --exclude=__pycache__ -cf - rkeras_backend | tar -C $(dir $(BUNDLE)) -xf -
-	@echo "bundled python_backend/rkeras_backend into $(BUNDLE)"
-
-generate: $(STAMPS)/venv bundle
+generate: $(STAMPS)/venv
 	$(PY) -m codegen generate
 
 document: $(STAMPS)/apt
@@ -98,8 +90,6 @@ test-python: $(STAMPS)/venv
 
 check-generated: $(STAMPS)/venv
 	$(PY) -m codegen check
-	@diff -r -x __pycache__ python_backend/rkeras_backend $(BUNDLE) \
-	  || { echo "$(BUNDLE) differs from python_backend/rkeras_backend: run make bundle"; exit 1; }
 
 # man/ and NAMESPACE must be exactly what roxygen2 makes of R/, and roxygen2
 # must run cleanly: an error or a warning fails the check.
@@ -150,10 +140,10 @@ setup-backends: $(STAMPS)/venv
 	$(PY) -m pip install -q torch==2.13.0 jax==0.7.1 jaxlib==0.7.1 "numpy<2" "ml-dtypes<0.6"
 
 test-backends: $(STAMPS)/venv
-	PYTHON=$(PY) bash python_backend/run_other_backends.sh
+	PYTHON=$(PY) bash tools/run_other_backends.sh
 
 lint: $(STAMPS)/venv
-	$(PY) -m ruff check codegen python_backend tests bench tools $(PKG)/inst/python/rkeras_compose.py
+	$(PY) -m ruff check codegen tests bench tools $(PKG)/inst/python
 
 clean:
 	rm -rf $(STAMPS) $(RLIB) build $(PKG)/docs

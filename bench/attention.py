@@ -259,7 +259,7 @@ class Proc:
         env["KERAS_BACKEND"] = backend
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(REPO / "python_backend"), env.get("PYTHONPATH", "")) if p
+            p for p in (str(REPO / "r-package" / "inst" / "python"), env.get("PYTHONPATH", "")) if p
         )
         if memory_mode:
             # Make RSS track live memory: no allocator caching of big blocks.

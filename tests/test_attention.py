@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 try:
     import rkeras_backend
 except ImportError:  # not pip-installed: use the source tree
-    sys.path.insert(0, str(REPO / "python_backend"))
+    sys.path.insert(0, str(REPO / "r-package" / "inst" / "python"))
     import rkeras_backend
 
 from rkeras_backend import _compile, _forward  # noqa: E402
@@ -546,7 +546,7 @@ def test_save_and_reload_in_fresh_process(tmp_path: Path) -> None:
     )
     env = dict(os.environ, KERAS_BACKEND=BACKEND)
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO / "python_backend"), env.get("PYTHONPATH", "")) if p
+        p for p in (str(REPO / "r-package" / "inst" / "python"), env.get("PYTHONPATH", "")) if p
     )
     proc = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300

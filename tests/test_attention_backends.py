@@ -31,7 +31,7 @@ def _installed(name: str) -> bool:
 def _start(name: str) -> subprocess.Popen[str]:
     env = dict(os.environ, KERAS_BACKEND=name)
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO / "python_backend"), env.get("PYTHONPATH", "")) if p
+        p for p in (str(REPO / "r-package" / "inst" / "python"), env.get("PYTHONPATH", "")) if p
     )
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     proc = subprocess.Popen(

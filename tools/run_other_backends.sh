@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run the attention differential tests under the non-default Keras backends.
 #
-#   python_backend/run_other_backends.sh            # jax and torch
-#   python_backend/run_other_backends.sh torch      # just one
+#   tools/run_other_backends.sh            # jax and torch
+#   tools/run_other_backends.sh torch      # just one
 #
 # A backend whose Python package is not installed is reported and skipped, so
 # the script passes on a TensorFlow-only environment. Exit status is non-zero
@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 [ -x "$PY" ] || PY=python3
-export PYTHONPATH="python_backend${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="r-package/inst/python${PYTHONPATH:+:$PYTHONPATH}"
 
 status=0
 for backend in "${@:-jax torch}"; do
