@@ -1,8 +1,8 @@
 """Command line: ``python -m codegen {generate,check,validate,families}``.
 
 Only wiring: the stages live in their own modules.  Exit status: 0 success,
-1 outputs stale (check) or a foreign file in the way (generate), 2 spec errors
-or bad usage.
+1 outputs stale (check), a foreign file in the way (generate) or no generated
+block in the pkgdown config, 2 spec errors or bad usage.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from codegen.diagnostics import SpecErrors
-from codegen.outputs import apply_plan, plan_outputs, unified_diff
+from codegen.outputs import OutputPlan, apply_plan, plan_outputs, unified_diff
 from codegen.pipeline import SpecSet, build_outputs, load_spec_set
-from codegen.pkgdown import reference_index
+from codegen.pkgdown import IndexBlockError, plan_reference_index, reference_index
 
 DEFAULT_SPECS = "specs"
 DEFAULT_OUT = "r-package/R"
@@ -29,7 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         spec_set = load_spec_set(Path(arguments.specs))
     except SpecErrors as failure:
         return _report_spec_errors(failure, arguments.command)
-    return arguments.run(arguments, spec_set)
+    try:
+        return arguments.run(arguments, spec_set)
+    except IndexBlockError as error:  # raised while planning, before anything is written
+        print(error, file=sys.stderr)
+        return EXIT_STALE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,8 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, run, help_text, writes in (
-        ("generate", _generate, "write the R wrappers (only files that changed)", True),
-        ("check", _check, "exit 1 with a diff if the R wrappers on disk are stale", True),
+        (
+            "generate",
+            _generate,
+            "write the R wrappers and the reference index of ../_pkgdown.yml "
+            "(only files that changed)",
+            True,
+        ),
+        ("check", _check, "exit 1 with a diff if the generated files on disk are stale", True),
         ("validate", _validate, "only validate the specs", False),
         ("families", _families, "print the pkgdown reference index grouped by family", False),
     ):
@@ -65,8 +75,13 @@ def _report_spec_errors(failure: SpecErrors, command: str) -> int:
     return EXIT_SPEC_ERRORS
 
 
+def _plan(arguments: argparse.Namespace, spec_set: SpecSet) -> OutputPlan:
+    out_dir = Path(arguments.out)
+    return plan_reference_index(plan_outputs(out_dir, build_outputs(spec_set)), out_dir, spec_set)
+
+
 def _generate(arguments: argparse.Namespace, spec_set: SpecSet) -> int:
-    plan = plan_outputs(Path(arguments.out), build_outputs(spec_set))
+    plan = _plan(arguments, spec_set)
     if plan.foreign:
         _report_foreign(plan.foreign, sys.stderr)
         print("codegen: nothing was written", file=sys.stderr)
@@ -81,7 +96,7 @@ def _generate(arguments: argparse.Namespace, spec_set: SpecSet) -> int:
 
 
 def _check(arguments: argparse.Namespace, spec_set: SpecSet) -> int:
-    plan = plan_outputs(Path(arguments.out), build_outputs(spec_set))
+    plan = _plan(arguments, spec_set)
     if not plan.changes and not plan.foreign:
         count = len(plan.unchanged)
         print(f"codegen: {count} generated file{'s' if count != 1 else ''} up to date")

@@ -29,6 +29,7 @@ class SpecSet:
     # What each spec's generated header calls it: "specs/layer_attention.yaml",
     # independent of where the directory sits, so output is the same in every clone.
     sources: Mapping[str, str]
+    families_source: str  # "specs/families.yaml", likewise
 
 
 def output_name(spec: LayerSpec) -> str:
@@ -68,7 +69,8 @@ def load_spec_set(specs_dir: Path) -> SpecSet:
     check_across_specs(identities, declared_families, families_path.as_posix(), errors)
     if errors:
         raise SpecErrors(errors.errors)
-    return SpecSet(tuple(specs), families, sources)
+    families_source = f"{specs_dir.resolve().name}/{FAMILIES_FILE}"
+    return SpecSet(tuple(specs), families, sources, families_source)
 
 
 def build_outputs(spec_set: SpecSet, templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:

@@ -1,15 +1,13 @@
 # Builds the rkeras pkgdown site, offline, from what roxygen2 made of R/.
 #
-#   Rscript tools/build_site.R [--pkg r-package] [--specs specs] [--dest DIR]
+#   Rscript tools/build_site.R [--pkg r-package] [--dest DIR]
 #
 # `make docs` runs it after `codegen generate` and roxygen2. The site goes to
 # <pkg>/docs (or --dest), which is wiped first so that the page of a removed
 # function never lingers. Never edit the output by hand.
 #
-#   1. The reference index: one section per layer family of
-#      <specs>/families.yaml that has pages (in that file's order, titled with
-#      its pkgdown_title, selecting has_concept(<title>), the concept roxygen's
-#      @family writes), then the sections of <pkg>/_pkgdown.yml.
+#   1. The configuration is <pkg>/_pkgdown.yml, reference index included
+#      (`codegen generate` writes its layer family sections).
 #   2. pkgdown::build_site() offline, in this process. pkgdown installs <pkg>
 #      into a temporary library first, so the examples run against exactly
 #      these sources, never an older rkeras from R_LIBS.
@@ -19,7 +17,6 @@
 
 local({
   started <- Sys.time()
-  `%||%` <- function(x, y) if (is.null(x)) y else x
   say <- function(...) cat("build_site: ", ..., "\n", sep = "")
   fail <- function(...) {
     cat("build_site: error: ", ..., "\n", sep = "", file = stderr())
@@ -29,12 +26,12 @@ local({
 
   # --- arguments -------------------------------------------------------------
   args <- commandArgs(trailingOnly = TRUE)
-  opt <- list(pkg = "r-package", specs = "specs", dest = "")
+  opt <- list(pkg = "r-package", dest = "")
   i <- 1L
   while (i <= length(args)) {
     key <- sub("^--", "", args[[i]])
     if (!key %in% names(opt) || i == length(args)) {
-      fail("usage: Rscript tools/build_site.R [--pkg DIR] [--specs DIR] [--dest DIR]")
+      fail("usage: Rscript tools/build_site.R [--pkg DIR] [--dest DIR]")
     }
     opt[[key]] <- args[[i + 1L]]
     i <- i + 2L
@@ -43,52 +40,12 @@ local({
   if (!file.exists(file.path(pkg, "DESCRIPTION"))) fail(opt$pkg, " is not an R package (no DESCRIPTION)")
   if (!file.exists(file.path(pkg, "_pkgdown.yml"))) fail("no _pkgdown.yml in ", opt$pkg)
   dest <- normalizePath(if (nzchar(opt$dest)) opt$dest else file.path(pkg, "docs"), mustWork = FALSE)
-  for (p in c("pkgdown", "yaml")) {
-    if (!requireNamespace(p, quietly = TRUE)) fail("R package ", p, " is missing: run make setup")
-  }
+  if (!requireNamespace("pkgdown", quietly = TRUE)) fail("R package pkgdown is missing: run make setup")
 
-  # --- 1. the reference index --------------------------------------------------
-  rd_files <- list.files(file.path(pkg, "man"), pattern = "\\.Rd$", full.names = TRUE)
-  concepts <- unlist(lapply(rd_files, function(f) {
-    lines <- readLines(f, warn = FALSE, encoding = "UTF-8")
-    trimws(sub("^\\\\concept\\{(.*)\\}\\s*$", "\\1", grep("^\\\\concept\\{", lines, value = TRUE)))
-  }))
-
-  families_file <- file.path(opt$specs, "families.yaml")
-  families <- list()
-  if (file.exists(families_file)) {
-    families <- yaml::read_yaml(families_file)
-  } else {
-    say("no ", families_file, ": the reference index gets no layer sections")
-  }
-  family_sections <- list()
-  empty <- character()
-  for (id in names(families)) {
-    family <- families[[id]]
-    if (is.null(family$title) || is.null(family$pkgdown_title)) {
-      fail(families_file, ": family '", id, "' needs a title and a pkgdown_title")
-    }
-    if (!any(concepts == family$title)) {
-      empty <- c(empty, family$title)
-      next
-    }
-    family_sections[[length(family_sections) + 1L]] <- list(
-      title = family$pkgdown_title,
-      contents = sprintf("has_concept(\"%s\")", family$title)
-    )
-  }
-  if (length(empty)) say("families with no pages yet, left out of the index: ", paste(empty, collapse = ", "))
-
+  # --- 1. configuration ----------------------------------------------------------
+  # The reference index is <pkg>/_pkgdown.yml as it stands: `codegen generate`
+  # writes its layer family sections there.
   site <- pkgdown::as_pkgdown(pkg, override = list(destination = dest))
-  own <- site$meta$reference %||% list()
-  clash <- intersect(
-    vapply(own, function(s) s$title %||% "", ""),
-    vapply(family_sections, function(s) s$title, "")
-  )
-  if (length(clash)) fail("_pkgdown.yml repeats the layer family section(s) ", toString(clash), ": remove them there")
-  # pkgdown's `override` merges with modifyList(), which cannot replace an
-  # unnamed list such as `reference`, so the index goes into the pkgdown object.
-  site$meta$reference <- c(family_sections, own)
 
   # Debian's pkgdown loads MathJax from file:///usr/share/javascript/mathjax/,
   # a path on the build machine that no reader of the site has. Put upstream's
@@ -109,11 +66,6 @@ local({
       say("head template: MathJax from the CDN, not from Debian's file:///usr/share/javascript")
     }
   }
-  say(
-    "reference index: ", length(family_sections), " layer family section(s), then ",
-    length(own), " from _pkgdown.yml; ", length(rd_files), " Rd files"
-  )
-
   # --- 2. build, offline ---------------------------------------------------------
   if (dir.exists(dest)) {
     if (!file.exists(file.path(dest, "pkgdown.yml")) && length(list.files(dest, all.files = TRUE, no.. = TRUE))) {
