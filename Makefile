@@ -35,7 +35,7 @@ R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -ty
   $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
 
 .PHONY: help setup generate document install test test-python test-r check-generated \
-  check-docs check-r check-site demo docs bench setup-backends test-backends lint clean
+  check-docs check-r check-site test-install demo docs bench setup-backends test-backends lint clean
 
 help:
 	@echo "make setup   install everything (Debian R packages, .venv, .rlib)"
@@ -81,8 +81,8 @@ document: $(STAMPS)/apt
 
 install: generate document $(STAMPS)/rlib
 
-test: setup test-python check-generated check-docs test-r check-r check-site
-	@echo "make test: all checks passed (codegen check, docs sync, R CMD check, site check)"
+test: setup test-python check-generated check-docs test-r test-install check-r check-site
+	@echo "make test: all checks passed (codegen check, docs sync, install path, R CMD check, site check)"
 	@bash tools/test_summary.sh $(STAMPS)/pytest.log $(STAMPS)/testthat.log
 
 test-python: $(STAMPS)/venv
@@ -103,6 +103,12 @@ check-docs: $(STAMPS)/apt
 
 test-r: $(STAMPS)/rlib
 	Rscript -e 'testthat::test_dir("$(PKG)/tests/testthat", package = "rkeras", load_package = "installed", stop_on_failure = TRUE)' 2>&1 | tee $(STAMPS)/testthat.log
+
+# The R user's install path, end to end: tarball -> empty library ->
+# install_rkeras() -> a fresh R process without RETICULATE_PYTHON or the
+# project library (the script unsets what this Makefile exports). ~40 s.
+test-install: $(STAMPS)/apt
+	bash tools/test_install.sh
 
 check-r: $(STAMPS)/rlib
 	@rm -rf build/check && mkdir -p build/check
