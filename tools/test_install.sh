@@ -7,11 +7,11 @@
 # Everything lives in one temporary directory, removed at the end: the
 # virtualenv root (WORKON_HOME, RETICULATE_VIRTUALENV_ROOT), the R library,
 # pip's cache and Keras's config dir, so nothing in $HOME is touched.
-# Usage: bash tools/test_install.sh   (from the repository root)
+# Usage: bash tools/test_install.sh [package source dir, default r-package]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PKG="$ROOT/r-package"
+PKG=$(cd "${1:-$ROOT/r-package}" && pwd)
 start=$SECONDS
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rkeras-install-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -28,7 +28,11 @@ user_env=(env -u RETICULATE_PYTHON -u RETICULATE_PYTHON_ENV -u R_LIBS_USER -u R_
   R_LIBS="$tmp/lib" R_LIBS_USER="$tmp/no-user-lib"
   WORKON_HOME="$tmp/venvs" RETICULATE_VIRTUALENV_ROOT="$tmp/venvs"
   PIP_CACHE_DIR="$tmp/pip-cache" KERAS_HOME="$tmp/keras" TF_CPP_MIN_LOG_LEVEL=2)
-mkdir -p "$tmp/lib" "$tmp/venvs" "$tmp/build"
+mkdir -p "$tmp/lib" "$tmp/venvs" "$tmp/build" "$tmp/work"
+# R runs from an empty directory, as a user's would: reticulate 1.28 takes a
+# pyproject.toml in the working directory (this repository has one) for a
+# poetry project.
+cd "$tmp/work"
 
 echo "test-install: building and installing the tarball into an empty library"
 # Vignettes need Python; the tarball a user installs is the point here.
