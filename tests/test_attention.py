@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -517,42 +518,123 @@ def test_weights_file_interchanges_with_reference(tmp_path: Path) -> None:
         close(ours(xs), ref(xs))
 
 
-def test_save_and_reload_in_fresh_process(tmp_path: Path) -> None:
-    """A .keras file reloads in a new interpreter after `import rkeras_backend`."""
-    rng = np.random.default_rng(13)
+def _saving_model() -> Any:
     q_in, v_in = keras.Input((TQ, D)), keras.Input((TV, D))
     a = rkeras_backend.Attention(score_mode="concat", use_scale=True, dropout=0.1, seed=3)
     b = rkeras_backend.Attention(score_mode="dot", use_scale=True)
-    h = a([q_in, v_in], use_causal_mask=True)
-    out = b([h, v_in])
+    out = b([a([q_in, v_in], use_causal_mask=True), v_in])
     model = keras.Model([q_in, v_in], out)
     model.set_weights([w * 1.3 for w in model.get_weights()])
+    return model
+
+
+def _attention_kinds(model: Any) -> list[str]:
+    return sorted(
+        type(layer).__module__ + "." + type(layer).__name__
+        for layer in model.layers
+        if isinstance(layer, keras.layers.Attention)
+    )
+
+
+def test_serializes_as_the_reference_class() -> None:
+    """A saved file names keras.layers.Attention, exactly as Keras writes its own layer."""
+    kwargs = {"use_scale": True, "score_mode": "concat", "dropout": 0.1, "seed": 5}
+    ref, ours = pair(**kwargs)
+    want, got = (keras.saving.serialize_keras_object(x) for x in (ref, ours))
+    want["config"].pop("name")
+    got["config"].pop("name")
+    assert got == want
+    assert (got["module"], got["class_name"], got["registered_name"]) == (
+        "keras.layers",
+        "Attention",
+        None,
+    )
+    # Plain Keras deserialization in this process still gives the reference.
+    assert type(keras.layers.deserialize(got)) is keras.layers.Attention
+
+
+def test_saved_files_travel_both_ways_in_fresh_processes(tmp_path: Path) -> None:
+    """rkeras's file loads in plain Keras without rkeras_backend, and plain Keras's in rkeras."""
+    rng = np.random.default_rng(13)
+    model = _saving_model()
     xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, D)]
     want = np_(model(xs))
-    path = tmp_path / "model.keras"
-    model.save(path)
+    ours_path = tmp_path / "rkeras.keras"
+    model.save(ours_path)
     np.save(tmp_path / "q.npy", xs[0])
     np.save(tmp_path / "v.npy", xs[1])
+    plain_path = tmp_path / "plain.keras"
+    # rkeras_backend cannot be imported in the child: None in sys.modules makes
+    # every import of it fail, also through the editable install.
     script = textwrap.dedent(
         f"""
-        import numpy as np, keras
-        import rkeras_backend
-        m = keras.saving.load_model({str(path)!r})
-        kinds = sorted(type(l).__module__ + "." + type(l).__name__ for l in m.layers)
-        assert "rkeras_backend.attention.Attention" in kinds, kinds
+        import sys
+        sys.modules["rkeras_backend"] = None
+        import json, numpy as np, keras
+        m = keras.saving.load_model({str(ours_path)!r})
+        kinds = sorted(type(l).__module__ + "." + type(l).__name__ for l in m.layers
+                       if isinstance(l, keras.layers.Attention))
         q = np.load({str(tmp_path / "q.npy")!r}); v = np.load({str(tmp_path / "v.npy")!r})
         np.save({str(tmp_path / "got.npy")!r}, keras.ops.convert_to_numpy(m([q, v])))
+        q_in, v_in = keras.Input(({TQ}, {D})), keras.Input(({TV}, {D}))
+        plain = keras.Model([q_in, v_in], keras.layers.Attention(use_scale=True)([q_in, v_in]))
+        plain.set_weights([w * 1.7 for w in plain.get_weights()])
+        plain.save({str(plain_path)!r})
+        np.save({str(tmp_path / "plain.npy")!r}, keras.ops.convert_to_numpy(plain([q, v])))
+        loaded = sorted(name for name, module in sys.modules.items() if module is not None)
+        print(json.dumps({{"kinds": kinds, "modules": loaded}}))
         """
     )
     env = dict(os.environ, KERAS_BACKEND=BACKEND)
+    inst_python = str(REPO / "r-package" / "inst" / "python")
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO / "r-package" / "inst" / "python"), env.get("PYTHONPATH", "")) if p
+        p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != inst_python
     )
     proc = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["kinds"] == ["keras.src.layers.attention.attention.Attention"] * 2
+    assert not any(name.startswith("rkeras") for name in report["modules"])
     np.testing.assert_array_equal(np.load(tmp_path / "got.npy"), want)
+
+    # Both files load back here as rkeras_backend's layer, with the same outputs.
+    for path, model_kinds, expected in (
+        (ours_path, 2, want),
+        (plain_path, 1, np.load(tmp_path / "plain.npy")),
+    ):
+        loaded = rkeras_backend.load_model(path)
+        assert _attention_kinds(loaded) == ["rkeras_backend.attention.Attention"] * model_kinds
+        np.testing.assert_array_equal(np_(loaded(xs)), expected)
+    # The swap lasts one load: plain Keras loading is unchanged afterwards.
+    assert _attention_kinds(keras.saving.load_model(ours_path)) == [
+        "keras.src.layers.attention.attention.Attention"
+    ] * 2
+
+
+def test_files_saved_under_the_old_registered_name_still_load(tmp_path: Path) -> None:
+    """Earlier versions wrote module rkeras_backend.attention, name rkeras>Attention."""
+    model = _saving_model()
+    path = tmp_path / "new.keras"
+    model.save(path)
+    old = tmp_path / "old.keras"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(old, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "config.json":
+                config = json.loads(data)
+                for layer in config["config"]["layers"]:
+                    if layer["class_name"] == "Attention":
+                        layer["module"] = "rkeras_backend.attention"
+                        layer["registered_name"] = "rkeras>Attention"
+                data = json.dumps(config).encode()
+            dst.writestr(item, data)
+    rng = np.random.default_rng(14)
+    xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, D)]
+    loaded = keras.saving.load_model(old)
+    assert _attention_kinds(loaded) == ["rkeras_backend.attention.Attention"] * 2
+    np.testing.assert_array_equal(np_(loaded(xs)), np_(model(xs)))
 
 
 # --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import keras
 from keras import ops
 
 from rkeras_backend import _forward
+from rkeras_backend._saving import save_as_reference
 
 Tensor = Any
 
@@ -54,7 +55,10 @@ def _broadcastable(*shapes: tuple[Any, ...]) -> bool:
 
 # A subclass of the reference, so that isinstance() checks and R class
 # vectors written for keras.layers.Attention hold for it too; every method the
-# computation uses is overridden below.
+# computation uses is overridden below. Saved files name the reference (see
+# _saving.py), so they load without rkeras_backend; the registration lets
+# files that earlier versions saved as "rkeras>Attention" load.
+@save_as_reference("keras.layers.Attention")
 @keras.saving.register_keras_serializable(package="rkeras")
 class Attention(keras.layers.Attention):
     """Dot-product (Luong-style) attention; a drop-in for keras.layers.Attention.
