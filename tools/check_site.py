@@ -2,10 +2,10 @@
 
     .venv/bin/python tools/check_site.py [--site r-package/docs] [--out build/site-check]
 
-Every HTML page of the site is served from 127.0.0.1 and opened in one
-headless Chromium, driven over the DevTools protocol on a pipe (no extra
-Python packages, no network). After each page has loaded and its scripts have
-run, the rendered DOM is read back and checked against the package sources:
+Every HTML page of the site is served from 127.0.0.1 and opened in Debian's
+Chromium, headless, driven by Playwright (no browser download, no network).
+After each page has loaded and its scripts have run, the rendered DOM is read
+back and checked against the package sources:
 
 * every Rd file in man/ has a reference page that loads (HTTP 200), has the
   Rd title as its heading, a description, and a section for each Rd section
@@ -19,9 +19,9 @@ run, the rendered DOM is read back and checked against the package sources:
   the See also section of each family member links to every other member;
 * no internal link, anchor, stylesheet, script or image is broken, and no
   page refers to the builder's file system (``file://``);
-* every layer page (a family of specs/families.yaml) has the sections of a
-  layer page: Usage, Arguments, Value, Call Arguments, Output, See also,
-  Examples;
+* every layer page (listed in the family sections that ``codegen generate``
+  writes into _pkgdown.yml) has the sections of a layer page: Usage,
+  Arguments, Value, Call Arguments, Output, See also, Examples;
 * the layer_attention page carries every section of the reference page it
   reproduces (``SEED`` below).
 
@@ -33,17 +33,11 @@ failure names the page and what is missing), 2 when the check could not run.
 from __future__ import annotations
 
 import argparse
-import base64
 import functools
 import http.server
 import json
-import os
 import re
-import select
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -53,32 +47,28 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlsplit
 
-import yaml
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Request, Response, sync_playwright
+
+from codegen.pkgdown import IndexBlockError, generated_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT_TOPIC = "layer_attention"
-PAGE_TIMEOUT_S = 20.0
-VIEWPORT = (1280, 900)
+PAGE_TIMEOUT_MS = 20_000
+VIEWPORT = {"width": 1280, "height": 900}
 
-CHROMIUM_FLAGS = (
-    "--headless",
+# Playwright adds --headless; the rest keeps Debian's Chromium quiet and local.
+CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
-    "--no-first-run",
-    "--no-default-browser-check",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--disable-quic",
-    "--disable-extensions",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-    "--mute-audio",
+    "--no-first-run",
     # Offline: every host but the local server fails at once instead of
     # waiting for DNS, so CDN assets cost nothing.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}",
-)
+]
 
 # JavaScript errors that only mean a CDN script of pkgdown's template did not load
 # (the check runs offline). Any other error on a page is a failure.
@@ -317,15 +307,16 @@ def parse_namespace(text: str) -> list[str]:
     return exports
 
 
-def read_families(path: Path) -> dict[str, str]:
-    """Family title -> heading in the reference index, from specs/families.yaml."""
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def read_families(config: str, topics: Sequence[RdTopic]) -> dict[str, str]:
+    """Family concept -> reference index heading, from the sections ``codegen generate``
+    writes into _pkgdown.yml: each lists its pages, whose Rd files carry the concept."""
+    by_name = {alias: topic for topic in topics for alias in topic.aliases}
     families: dict[str, str] = {}
-    for family in data.values():
-        if isinstance(family, dict) and "title" in family and "pkgdown_title" in family:
-            families[str(family["title"])] = str(family["pkgdown_title"])
+    for section in generated_sections(config):
+        for name in section["contents"]:
+            topic = by_name.get(str(name))
+            for concept in topic.concepts if topic else ():
+                families[concept] = str(section["title"])
     return families
 
 
@@ -342,7 +333,7 @@ class Package:
     vignettes: tuple[str, ...]  # stems of vignettes/*.Rmd
 
     @classmethod
-    def read(cls, pkg: Path, specs: Path) -> Package:
+    def read(cls, pkg: Path) -> Package:
         topics = tuple(parse_rd(path) for path in sorted((pkg / "man").glob("*.Rd")))
         exports = tuple(parse_namespace((pkg / "NAMESPACE").read_text(encoding="utf-8")))
         vignette_dir = pkg / "vignettes"
@@ -351,7 +342,8 @@ class Package:
             if vignette_dir.is_dir()
             else ()
         )
-        return cls(topics, exports, read_families(specs / "families.yaml"), vignettes)
+        config = (pkg / "_pkgdown.yml").read_text(encoding="utf-8")
+        return cls(topics, exports, read_families(config, topics), vignettes)
 
     def topic_of(self, function: str) -> RdTopic | None:
         """The topic documenting a function: its \\alias, preferring a non-internal page."""
@@ -434,9 +426,9 @@ class Page:
         )
 
 
-# Runs in the page once it has loaded; returns JSON.
+# Runs in the page once it has loaded.
 EXTRACT_JS = r"""
-(() => {
+() => {
   const text = (el) => (el ? el.innerText || el.textContent || "" : "");
   const main = document.querySelector("main");
   const section = (h, box) => {
@@ -469,7 +461,7 @@ EXTRACT_JS = r"""
   const attr = (sel, name) => [...document.querySelectorAll(sel)]
     .filter((e) => (e.getAttribute(name) || "").trim() !== "")
     .map((e) => e[name]);
-  return JSON.stringify({
+  return {
     title: document.title,
     h1: text(main ? main.querySelector("h1") : document.querySelector("h1")),
     description: descBox ? section(null, descBox) : null,
@@ -480,229 +472,9 @@ EXTRACT_JS = r"""
     resources: attr("link[href]", "href")
       .concat(attr("script[src]", "src"), attr("img[src]", "src")),
     index,
-  });
-})()
+  };
+}
 """
-
-
-# --- Chromium over the DevTools protocol, on a pipe ------------------------------------
-
-
-class BrowserError(RuntimeError):
-    pass
-
-
-class Chromium:
-    """One headless Chromium, one tab, driven with --remote-debugging-pipe.
-
-    Chromium reads commands from its fd 3 and writes replies and events to its
-    fd 4, each a JSON object ended by a NUL byte.
-    """
-
-    def __init__(self, executable: str, log_path: Path) -> None:
-        self._profile = tempfile.mkdtemp(prefix="check-site-chromium-")
-        to_browser_r, to_browser_w = os.pipe()
-        from_browser_r, from_browser_w = os.pipe()
-        self._log = log_path.open("wb")
-        shell = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
-        self._process = subprocess.Popen(
-            [
-                "/bin/sh",
-                "-c",
-                shell,
-                executable,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={self._profile}",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ],
-            pass_fds=(to_browser_r, from_browser_w),
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        os.close(to_browser_r)
-        os.close(from_browser_w)
-        self._out = to_browser_w
-        self._in = from_browser_r
-        self._buffer = b""
-        self._next_id = 0
-        self._events: list[dict[str, Any]] = []
-        self.session = ""
-
-    def close(self) -> None:
-        try:
-            if self._process.poll() is None:
-                try:
-                    self.call("Browser.close", timeout=5)
-                except BrowserError:
-                    pass
-                try:
-                    self._process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.wait()
-        finally:
-            for fd in (self._out, self._in):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-            self._log.close()
-            shutil.rmtree(self._profile, ignore_errors=True)
-
-    # protocol ------------------------------------------------------------------------
-
-    def _send(self, message: Mapping[str, Any]) -> None:
-        data = json.dumps(message).encode() + b"\0"
-        while data:
-            written = os.write(self._out, data)
-            data = data[written:]
-
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise BrowserError("timed out waiting for Chromium")
-            ready, _, _ = select.select([self._in], [], [], remaining)
-            if not ready:
-                continue
-            chunk = os.read(self._in, 1 << 20)
-            if not chunk:
-                raise BrowserError(f"Chromium exited (status {self._process.poll()})")
-            self._buffer += chunk
-        message, _, self._buffer = self._buffer.partition(b"\0")
-        result: dict[str, Any] = json.loads(message)
-        return result
-
-    def call(
-        self,
-        method: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        timeout: float = 30.0,
-        session: bool = False,
-    ) -> dict[str, Any]:
-        self._next_id += 1
-        message: dict[str, Any] = {
-            "id": self._next_id,
-            "method": method,
-            "params": dict(params or {}),
-        }
-        if session:
-            message["sessionId"] = self.session
-        self._send(message)
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = self._receive(deadline)
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise BrowserError(f"{method}: {reply['error'].get('message', reply['error'])}")
-                result: dict[str, Any] = reply.get("result", {})
-                return result
-            if "method" in reply:
-                self._events.append(reply)
-
-    def wait_for(self, method: str, timeout: float) -> dict[str, Any]:
-        """The first event `method` since the events were last cleared (waits for it)."""
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while True:
-            for event in self._events[seen:]:
-                if event.get("method") == method:
-                    return event
-            seen = len(self._events)
-            message = self._receive(deadline)
-            if "method" in message:
-                self._events.append(message)
-
-    # a tab ------------------------------------------------------------------------------
-
-    def open_tab(self) -> None:
-        target = self.call("Target.createTarget", {"url": "about:blank"})
-        attached = self.call(
-            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
-        )
-        self.session = attached["sessionId"]
-        for domain in ("Page", "Network", "Runtime"):
-            self.call(f"{domain}.enable", session=True)
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": VIEWPORT[0], "height": VIEWPORT[1], "deviceScaleFactor": 1, "mobile": False},
-            session=True,
-        )
-
-    def load(self, url: str, origin: str) -> tuple[int, dict[str, Any], list[str], list[str]]:
-        """Opens url; returns its HTTP status, the extracted DOM, failed same-origin
-        requests and JavaScript errors."""
-        self._events.clear()
-        navigated = self.call("Page.navigate", {"url": url}, session=True)
-        if navigated.get("errorText"):
-            return 0, {}, [f"{url} ({navigated['errorText']})"], []
-        self.wait_for("Page.loadEventFired", PAGE_TIMEOUT_S)
-        evaluated = self.call(
-            "Runtime.evaluate",
-            {"expression": EXTRACT_JS, "returnByValue": True},
-            session=True,
-        )
-        if "exceptionDetails" in evaluated:
-            raise BrowserError(f"{url}: reading the DOM failed: {evaluated['exceptionDetails']}")
-        data = json.loads(evaluated["result"]["value"])
-        events = list(self._events)
-        self._events.clear()
-        status = 0
-        urls: dict[str, str] = {}
-        failed: list[str] = []
-        errors: list[str] = []
-        for event in events:
-            params = event.get("params", {})
-            method = event.get("method")
-            if method == "Network.requestWillBeSent":
-                urls[params["requestId"]] = params["request"]["url"]
-            elif method == "Network.responseReceived":
-                response = params["response"]
-                if params.get("type") == "Document" and urldefrag(response["url"])[0] == url:
-                    status = int(response["status"])
-                if (
-                    response["url"].startswith(origin)
-                    and int(response["status"]) >= 400
-                    and not _browser_own_request(response["url"], origin)
-                ):
-                    failed.append(f"{response['url']} (HTTP {response['status']})")
-            elif method == "Network.loadingFailed":
-                request_url = urls.get(params["requestId"], "?")
-                if (
-                    request_url.startswith(origin)
-                    and not params.get("canceled")
-                    and not _browser_own_request(request_url, origin)
-                ):
-                    failed.append(f"{request_url} ({params.get('errorText', 'failed')})")
-            elif method == "Runtime.exceptionThrown":
-                details = params["exceptionDetails"]
-                description = details.get("exception", {}).get("description") or details.get("text")
-                errors.append(str(description).splitlines()[0])
-        return status, data, failed, errors
-
-    def screenshot(self, path: Path) -> None:
-        metrics = self.call("Page.getLayoutMetrics", session=True)
-        size = metrics.get("cssContentSize") or metrics["contentSize"]
-        width, height = VIEWPORT[0], max(VIEWPORT[1], int(size["height"]) + 1)
-        shot = self.call(
-            "Page.captureScreenshot",
-            {
-                "format": "png",
-                "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
-            },
-            session=True,
-            timeout=60,
-        )
-        path.write_bytes(base64.b64decode(shot["data"]))
-
-
-def _browser_own_request(url: str, origin: str) -> bool:
-    """Chromium asks every site for /favicon.ico; a page that names one is checked by link."""
-    return url == origin + "favicon.ico"
 
 
 @contextmanager
@@ -935,7 +707,7 @@ LAYER_SECTIONS = ("Usage", "Arguments", "Value", "Call Arguments", "Output", "Se
 
 
 def check_layer_pages(package: Package, pages: Mapping[str, Page]) -> list[Problem]:
-    """Every page of a layer family (specs/families.yaml) has the sections of a layer page."""
+    """Every page of a layer family (the generated index) has the sections of a layer page."""
     problems: list[Problem] = []
     for topic in package.topics:
         if not any(c in package.families for c in topic.concepts):
@@ -1069,75 +841,83 @@ def html_pages(site: Path) -> list[str]:
 def render_site(
     site: Path, chromium: str, out: Path, screenshot_page: str
 ) -> tuple[dict[str, Page], list[dict[str, Any]] | None, str, Path | None]:
+    """Opens every page of the site in one tab; returns the pages, search.json as the
+    browser fetched it, the base URL and the screenshot's path."""
     pages: dict[str, Page] = {}
     search: list[dict[str, Any]] | None = None
     shot: Path | None = None
-    browser = Chromium(chromium, out / "chromium.log")
-    try:
-        browser.open_tab()
-        with serve(site) as base:
-            for path in html_pages(site):
-                url = base + path
-                status, data, failed, errors = browser.load(url, base)
-                page = Page.from_dom(path, status, data)
-                page.failed_requests = failed
-                page.js_errors = errors
-                pages[path] = page
-                if path == screenshot_page and status == 200:
-                    shot = out / f"{Path(path).stem}.png"
-                    browser.screenshot(shot)
-                    (out / f"{Path(path).stem}.dom.json").write_text(json.dumps(data, indent=1))
-            if (site / "search.json").is_file():
-                browser.load(base + "index.html", base)
-                fetched = browser.call(
-                    "Runtime.evaluate",
-                    {
-                        "expression": "fetch('search.json').then(r => r.text())",
-                        "awaitPromise": True,
-                        "returnByValue": True,
-                    },
-                    session=True,
-                )
-                value = fetched.get("result", {}).get("value")
-                if isinstance(value, str):
-                    loaded = json.loads(value)
-                    search = loaded if isinstance(loaded, list) else None
-    finally:
+    failed: list[str] = []  # same-origin requests of the page being loaded
+    errors: list[str] = []  # its uncaught JavaScript errors
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport=VIEWPORT)
+        tab.set_default_timeout(PAGE_TIMEOUT_MS)
+
+        def on_response(response: Response) -> None:
+            if response.url.startswith(base) and response.status >= 400:
+                failed.append(f"{response.url} (HTTP {response.status})")
+
+        def on_request_failed(request: Request) -> None:
+            # ERR_ABORTED: cancelled, or the end of an error response reported above.
+            if request.url.startswith(base) and request.failure != "net::ERR_ABORTED":
+                failed.append(f"{request.url} ({request.failure})")
+
+        tab.on("response", on_response)
+        tab.on("requestfailed", on_request_failed)
+        tab.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
+        for path in html_pages(site):
+            failed.clear()
+            errors.clear()
+            try:
+                response = tab.goto(base + path, wait_until="load")
+            except PlaywrightError as error:
+                message = error.message.splitlines()[0]
+                pages[path] = Page(path, 0, failed_requests=[f"{base + path} ({message})"])
+                continue
+            data = tab.evaluate(EXTRACT_JS)
+            page = Page.from_dom(path, response.status if response else 0, data)
+            page.failed_requests = list(failed)
+            page.js_errors = [error.splitlines()[0] for error in errors]
+            pages[path] = page
+            if path == screenshot_page and page.status == 200:
+                shot = out / f"{Path(path).stem}.png"
+                tab.screenshot(path=shot, full_page=True)
+                (out / f"{Path(path).stem}.dom.json").write_text(json.dumps(data, indent=1))
+        if (site / "search.json").is_file():
+            loaded = tab.evaluate(
+                "url => fetch(url).then(r => (r.ok ? r.json() : null))", base + "search.json"
+            )
+            search = loaded if isinstance(loaded, list) else None
         browser.close()
     return pages, search, base, shot
-
-
-def find_chromium(explicit: str | None) -> str | None:
-    for candidate in (explicit, "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--site", type=Path, default=ROOT / "r-package" / "docs")
     parser.add_argument("--pkg", type=Path, default=ROOT / "r-package")
-    parser.add_argument("--specs", type=Path, default=ROOT / "specs")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "site-check")
-    parser.add_argument("--chromium", default=None, help="default: /usr/bin/chromium")
+    parser.add_argument("--chromium", default="/usr/bin/chromium", help="%(default)s")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
     if not (args.site / "index.html").is_file():
         print(f"check_site: error: no site in {args.site}: run make docs", file=sys.stderr)
         return 2
-    chromium = find_chromium(args.chromium)
-    if chromium is None:
-        print("check_site: error: chromium not found: apt-get install chromium", file=sys.stderr)
+    if not Path(args.chromium).is_file():
+        print(f"check_site: error: no {args.chromium}: apt-get install chromium", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    package = Package.read(args.pkg, args.specs)
+    try:
+        package = Package.read(args.pkg)
+    except (OSError, ValueError, IndexBlockError) as error:
+        print(f"check_site: error: reading {args.pkg}: {error}", file=sys.stderr)
+        return 2
     screenshot_page = f"reference/{SCREENSHOT_TOPIC}.html"
     try:
-        pages, search, base, shot = render_site(args.site, chromium, args.out, screenshot_page)
-    except BrowserError as error:
-        print(f"check_site: error: {error} (see {args.out / 'chromium.log'})", file=sys.stderr)
+        pages, search, base, shot = render_site(args.site, args.chromium, args.out, screenshot_page)
+    except PlaywrightError as error:
+        print(f"check_site: error: the browser failed: {error.message}", file=sys.stderr)
         return 2
     problems = check_all(package, pages, search, base, args.site)
     elapsed = time.monotonic() - started
