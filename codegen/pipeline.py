@@ -17,7 +17,7 @@ from codegen.families import FAMILIES_FILE, Family, declared_family_ids, parse_f
 from codegen.model import LayerSpec, parse_layer_spec
 from codegen.render import TEMPLATES_DIR, render_wrapper
 from codegen.view import wrapper_view
-from codegen.yaml_source import YamlNode, load_yaml
+from codegen.yaml_source import YamlNode, load_yaml_file
 
 SPEC_SUFFIX = ".yaml"
 
@@ -85,13 +85,4 @@ def build_outputs(spec_set: SpecSet, templates_dir: Path = TEMPLATES_DIR) -> dic
 
 
 def _load_file(path: Path, errors: ErrorLog) -> YamlNode | None:
-    display = path.as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        errors.add(Position(display), "file not found")
-        return None
-    except UnicodeDecodeError as error:
-        errors.add(Position(display), f"file is not valid UTF-8 (byte {error.start})")
-        return None
-    return load_yaml(text, display, errors)
+    return load_yaml_file(path, errors)
