@@ -1,4 +1,4 @@
-"""Command line: ``python -m codegen {generate,check,validate,families}``.
+"""Command line: ``python -m codegen {generate,check,validate,families,import,drift}``.
 
 Only wiring: the stages live in their own modules.  Exit status: 0 success,
 1 outputs stale (check), a foreign file in the way (generate) or no generated
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from codegen.diagnostics import SpecErrors
+from codegen.drift import add_drift_command
+from codegen.importer import add_import_command
 from codegen.outputs import OutputPlan, apply_plan, plan_outputs, unified_diff
 from codegen.pipeline import SpecSet, build_outputs, load_spec_set
 from codegen.pkgdown import IndexBlockError, plan_reference_index, reference_index
@@ -25,6 +27,8 @@ EXIT_OK, EXIT_STALE, EXIT_SPEC_ERRORS = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    if not arguments.needs_spec_set:  # import drafts new specs; the others need valid ones
+        return arguments.run(arguments)
     try:
         spec_set = load_spec_set(Path(arguments.specs))
     except SpecErrors as failure:
@@ -62,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--out", default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})"
             )
-        command.set_defaults(run=run)
+        command.set_defaults(run=run, needs_spec_set=True)
+    add_import_command(commands, DEFAULT_SPECS)
+    add_drift_command(commands, DEFAULT_SPECS)
     return parser
 
 

@@ -27,6 +27,9 @@ _PY_DOTTED_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*
 _URL = re.compile(r"https?://[^\s<>]+")
 # The wrapper's own first parameter; an argument of that name would shadow it.
 OBJECT_PARAMETER = "object"
+# A note `python -m codegen import` leaves on a guess; a spec keeping one is refused.
+REVIEW_KEY = "review"
+_DOC_HASH = re.compile(r"sha256:[0-9a-f]{16}")
 
 SPEC_KEYS_REQUIRED = (
     "r_name",
@@ -39,7 +42,14 @@ SPEC_KEYS_REQUIRED = (
     "see_also",
     "example",
 )
-SPEC_KEYS_OPTIONAL = ("object_doc", "arguments", "input_dtype", "call_arguments")
+SPEC_KEYS_OPTIONAL = (
+    "object_doc",
+    "arguments",
+    "input_dtype",
+    "call_arguments",
+    "keras_doc_hash",
+    REVIEW_KEY,
+)
 # What compose_layer() makes of R arrays in ``object`` before the call:
 # "any" hands them over as they are, "float" turns integer arrays into doubles.
 INPUT_DTYPES = ("any", "float")
@@ -118,12 +128,18 @@ class LayerSpec:
     # The doc of the wrapper's ``object``; None keeps the template's standard text.
     object_doc: str | None = None
     input_dtype: str = DEFAULT_INPUT_DTYPE
+    # Hash of the Keras docstring the spec was last checked against (codegen drift).
+    keras_doc_hash: str | None = None
     position: Position = field(default=NOWHERE, compare=False)
 
     def to_spec(self) -> dict[str, object]:
         spec: dict[str, object] = {
             "r_name": self.r_name,
             "py_class": self.py_class,
+        }
+        if self.keras_doc_hash is not None:
+            spec["keras_doc_hash"] = self.keras_doc_hash
+        spec |= {
             "family": self.family,
             "title": self.title,
             "description": self.description,
@@ -159,6 +175,13 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
             fields.node("py_class").position,
             f"'py_class' must be a dotted Python path such as keras.layers.Dense, got {py_class!r}",
         )
+    keras_doc_hash = fields.text("keras_doc_hash", single_line=True)
+    if keras_doc_hash is not None and not _DOC_HASH.fullmatch(keras_doc_hash):
+        errors.add(
+            fields.node("keras_doc_hash").position,
+            f"'keras_doc_hash' must be 'sha256:' and 16 hex digits, got {keras_doc_hash!r}",
+        )
+    _refuse_review_mark(fields, "the spec", errors)
     family = fields.text("family", single_line=True)
     title = fields.text("title", single_line=True)
     description = fields.text("description")
@@ -191,7 +214,21 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
         example=example,
         object_doc=object_doc,
         input_dtype=input_dtype,
+        keras_doc_hash=keras_doc_hash,
         position=fields.position,
+    )
+
+
+def _refuse_review_mark(fields: Fields, what: str, errors: ErrorLog) -> None:
+    """A draft's guess stays out of the package until a person has checked it."""
+    node = fields.node(REVIEW_KEY)
+    if node is None:
+        return
+    note = node.value if isinstance(node, YamlScalar) else None
+    about = f": {note}" if isinstance(note, str) and note.strip() else ""
+    errors.add(
+        node.position,
+        f"unresolved review mark on {what}{about} (check the draft, then delete '{REVIEW_KEY}')",
     )
 
 
@@ -239,11 +276,12 @@ def _parse_argument(node: YamlNode, errors: ErrorLog) -> Argument | None:
         node,
         what,
         required=("name", "type", "doc"),
-        optional=("default", "nullable"),
+        optional=("default", "nullable", REVIEW_KEY),
         errors=errors,
     )
     if fields is None:
         return None
+    _refuse_review_mark(fields, what, errors)
     name = _identifier(fields, "name", errors, python_keyword=True)
     arg_type = parse_type(fields.node("type"), errors) if fields.has("type") else None
     doc = fields.text("doc")
@@ -303,9 +341,13 @@ def _check_default(
 
 def _parse_call_input(node: YamlNode, errors: ErrorLog) -> CallInput | None:
     count_before = len(errors.errors)
-    fields = Fields.read(node, _named(node, "call input"), required=("name", "doc"), errors=errors)
+    what = _named(node, "call input")
+    fields = Fields.read(
+        node, what, required=("name", "doc"), optional=(REVIEW_KEY,), errors=errors
+    )
     if fields is None:
         return None
+    _refuse_review_mark(fields, what, errors)
     name = _identifier(fields, "name", errors, python_keyword=True)
     doc = fields.text("doc")
     if len(errors.errors) > count_before:
@@ -315,11 +357,13 @@ def _parse_call_input(node: YamlNode, errors: ErrorLog) -> CallInput | None:
 
 def _parse_call_argument(node: YamlNode, errors: ErrorLog) -> CallArgument | None:
     count_before = len(errors.errors)
+    what = _named(node, "call argument")
     fields = Fields.read(
-        node, _named(node, "call argument"), required=("name", "type", "doc"), errors=errors
+        node, what, required=("name", "type", "doc"), optional=(REVIEW_KEY,), errors=errors
     )
     if fields is None:
         return None
+    _refuse_review_mark(fields, what, errors)
     name = _identifier(fields, "name", errors, python_keyword=True)
     arg_type = (
         parse_type(fields.node("type"), errors, for_call=True) if fields.has("type") else None

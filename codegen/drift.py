@@ -1,0 +1,369 @@
+"""``python -m codegen drift``: every spec against the installed Keras.
+
+Reports, as ``file:line:col: error:`` diagnostics, constructor arguments
+missing, extra or out of order; defaults that differ in Python terms (an
+``axis`` default counts from 1 in the spec); call inputs and call arguments
+that differ from the layer's ``call``; a Keras docstring that changed since
+the spec was drafted (``keras_doc_hash``); and public layer classes that
+have no spec and are not listed in ``specs/not_yet_wrapped.yaml``.
+Exit 0 clean, 1 drift, 2 bad specs or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.argtypes import Axis
+from codegen.diagnostics import ErrorLog, Position, SpecError
+from codegen.keras_introspect import (
+    BACKEND_MODULE,
+    LAYERS_MODULE,
+    REQUIRED,
+    KerasClass,
+    Parameter,
+    doc_hash,
+    keras_version,
+    public_layer_classes,
+    reference_class,
+)
+from codegen.model import Argument, LayerSpec
+from codegen.pipeline import NOT_YET_WRAPPED_FILE, SpecSet
+from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe, load_yaml
+
+EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
+_GROUP = re.compile(r"issue [1-9][0-9]*|later")
+
+
+def add_drift_command(commands: argparse._SubParsersAction, default_specs: str) -> None:
+    help_text = "exit 1 where a spec differs from the installed Keras"
+    command = commands.add_parser("drift", help=help_text, description=help_text)
+    command.add_argument(
+        "--specs", default=default_specs, help=f"spec directory (default: {default_specs})"
+    )
+    command.set_defaults(run=run_drift, needs_spec_set=True)
+
+
+def run_drift(arguments: argparse.Namespace, spec_set: SpecSet) -> int:
+    specs_dir = Path(arguments.specs)
+    listing_errors = ErrorLog()
+    listed = read_not_yet_wrapped(specs_dir / NOT_YET_WRAPPED_FILE, listing_errors)
+    if listing_errors:
+        for error in listing_errors.sorted():
+            print(error, file=sys.stderr)
+        return EXIT_USAGE
+    errors = check_drift(spec_set, listed, (specs_dir / NOT_YET_WRAPPED_FILE).as_posix())
+    version = keras_version()
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        count = len(errors)
+        print(
+            f"codegen drift: {count} problem{'s' if count != 1 else ''} against Keras {version}",
+            file=sys.stderr,
+        )
+        return EXIT_DRIFT
+    print(
+        f"codegen drift: {len(spec_set.specs)} specs agree with Keras {version}; "
+        f"{len(listed)} public layer classes listed as not yet wrapped"
+    )
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A class in not_yet_wrapped.yaml and the issue that will wrap it."""
+
+    path: str
+    group: str  # "issue 16" or "later"
+    position: Position
+
+
+def read_not_yet_wrapped(path: Path, errors: ErrorLog) -> dict[str, Listed]:
+    """The listing: a mapping of ``issue N`` (or ``later``) to a list of class paths."""
+    display = path.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        errors.add(Position(display), f"cannot read the file ({error.__class__.__name__})")
+        return {}
+    root = load_yaml(text, display, errors)
+    if root is None:
+        return {}
+    if not isinstance(root, YamlMap):
+        errors.add(root.position, f"must map 'issue N' or 'later' to classes, got {describe(root)}")
+        return {}
+    listed: dict[str, Listed] = {}
+    for entry in root.entries:
+        if not _GROUP.fullmatch(entry.key):
+            errors.add(entry.key_position, f"'{entry.key}' must be 'issue N' or 'later'")
+            continue
+        if not isinstance(entry.value, YamlSeq):
+            errors.add(
+                entry.value.position,
+                f"'{entry.key}' must list classes, got {describe(entry.value)}",
+            )
+            continue
+        for item in entry.value.items:
+            _add_listed(item, entry.key, listed, errors)
+    return listed
+
+
+def _add_listed(item: YamlNode, group: str, listed: dict[str, Listed], errors: ErrorLog) -> None:
+    if not isinstance(item, YamlScalar) or not isinstance(item.value, str):
+        errors.add(item.position, f"a listed class must be a dotted path, got {describe(item)}")
+    elif item.value in listed:
+        first = listed[item.value].position
+        errors.add(item.position, f"'{item.value}' is listed twice (first at line {first.line})")
+    else:
+        listed[item.value] = Listed(item.value, group, item.position)
+
+
+def check_drift(spec_set: SpecSet, listed: dict[str, Listed], listing_file: str) -> list[SpecError]:
+    errors = ErrorLog()
+    covered: dict[type, LayerSpec] = {}
+    for spec in spec_set.specs:
+        keras_class = _check_spec(spec, errors)
+        if keras_class is not None:
+            covered[keras_class.cls] = spec
+    _check_listing(covered, listed, listing_file, errors)
+    return errors.sorted()
+
+
+def _check_spec(spec: LayerSpec, errors: ErrorLog) -> KerasClass | None:
+    nodes = _SpecNodes.read(spec.position.path)
+    try:
+        keras_class = reference_class(spec.py_class)
+    except LookupError as error:
+        errors.add(nodes.position("py_class", spec.position), f"{error} in Keras {keras_version()}")
+        return None
+    classes = [keras_class, *_backend_class(spec.py_class)]
+    for checked in classes:
+        _check_constructor(spec, checked, nodes, errors)
+        _check_call(spec, checked, nodes, errors)
+    _check_doc_hash(spec, keras_class, nodes, errors)
+    return keras_class
+
+
+def _backend_class(py_class: str) -> list[KerasClass]:
+    """The bundled class too, once importable: it must keep Keras's signature."""
+    module_name, _, name = py_class.rpartition(".")
+    if module_name != BACKEND_MODULE:
+        return []
+    try:
+        cls = getattr(importlib.import_module(BACKEND_MODULE), name)
+    except (ImportError, AttributeError):
+        return []
+    return [KerasClass(py_class, cls)]
+
+
+@dataclass(frozen=True)
+class _SpecNodes:
+    """Positions the model does not keep: top-level keys and each argument's default."""
+
+    root: YamlMap | None
+
+    @classmethod
+    def read(cls, path: str) -> _SpecNodes:
+        errors = ErrorLog()
+        try:
+            root = load_yaml(Path(path).read_text(encoding="utf-8"), path, errors)
+        except (OSError, UnicodeDecodeError):
+            root = None
+        return cls(root if isinstance(root, YamlMap) else None)
+
+    def position(self, key: str, fallback: Position) -> Position:
+        entry = self.root.get(key) if self.root else None
+        return entry.value.position if entry else fallback
+
+    def key_position(self, key: str, fallback: Position) -> Position:
+        entry = self.root.get(key) if self.root else None
+        return entry.key_position if entry else fallback
+
+    def default_position(self, argument: Argument) -> Position:
+        entry = self.root.get("arguments") if self.root else None
+        if entry is None or not isinstance(entry.value, YamlSeq):
+            return argument.position
+        for item in entry.value.items:
+            name = item.get("name") if isinstance(item, YamlMap) else None
+            if name and isinstance(name.value, YamlScalar) and name.value.value == argument.name:
+                default = item.get("default")
+                return default.value.position if default else argument.position
+        return argument.position
+
+
+def _check_constructor(
+    spec: LayerSpec, keras_class: KerasClass, nodes: _SpecNodes, errors: ErrorLog
+) -> None:
+    where = f"{keras_class.path}()"
+    parameters = {p.name: p for p in keras_class.constructor_parameters()}
+    arguments = {a.name: a for a in spec.arguments}
+    for argument in spec.arguments:
+        if argument.name not in parameters:
+            errors.add(
+                argument.position, f"argument '{argument.name}' is not a parameter of {where}"
+            )
+    for name, parameter in parameters.items():
+        if name not in arguments:
+            errors.add(
+                nodes.key_position("arguments", spec.position),
+                f"{where} has parameter '{name}' (default {_show(parameter.default)}), "
+                "missing from the spec's arguments",
+            )
+    keras_order = [name for name in parameters if name in arguments]
+    spec_order = [a for a in spec.arguments if a.name in parameters]
+    for argument, expected in zip(spec_order, keras_order, strict=True):
+        if argument.name != expected:
+            errors.add(
+                argument.position,
+                f"argument '{argument.name}' is out of order: {where} has '{expected}' here "
+                f"(its order: {', '.join(keras_order)})",
+            )
+            break
+    for argument in spec_order:
+        _check_default(argument, parameters[argument.name], where, nodes, errors)
+
+
+def _check_default(
+    argument: Argument, parameter: Parameter, where: str, nodes: _SpecNodes, errors: ErrorLog
+) -> None:
+    position = nodes.default_position(argument)
+    if argument.default is None and parameter.default is REQUIRED:
+        return
+    if argument.default is None:
+        errors.add(
+            position,
+            f"argument '{argument.name}' has no default, {where} has {_show(parameter.default)}",
+        )
+        return
+    value = python_default(argument)
+    if parameter.default is REQUIRED:
+        errors.add(
+            position,
+            f"argument '{argument.name}' has default {_show(value)}, but {where} requires it",
+        )
+    elif not same_default(value, parameter.default):
+        errors.add(
+            position,
+            f"default of argument '{argument.name}' is {_show(value)} in Python terms, "
+            f"{where} has {_show(parameter.default)}",
+        )
+
+
+def python_default(argument: Argument) -> object:
+    """The default as Python receives it; an axis counts from 1 in the spec, as in R."""
+    assert argument.default is not None
+    value = argument.default.value
+    if isinstance(argument.type, Axis) and value is not None:
+        if isinstance(value, tuple):
+            return [axis - 1 if axis > 0 else axis for axis in value]
+        return value - 1 if value > 0 else value
+    return list(value) if isinstance(value, tuple) else value
+
+
+def same_default(spec_value: object, python_value: object) -> bool:
+    """Equal as Python sees them, except that 1 is not True and (1, 2) is [1, 2]."""
+    if isinstance(python_value, tuple | list):
+        if not isinstance(spec_value, list) or len(spec_value) != len(python_value):
+            return False
+        return all(same_default(a, b) for a, b in zip(spec_value, python_value, strict=True))
+    if isinstance(spec_value, bool) or isinstance(python_value, bool):
+        return spec_value is python_value
+    both_numbers = isinstance(spec_value, int | float) and isinstance(python_value, int | float)
+    comparable = both_numbers or type(spec_value) is type(python_value)
+    return comparable and spec_value == python_value
+
+
+def _show(value: object) -> str:
+    if value is REQUIRED:
+        return "none (required)"
+    return repr(list(value) if isinstance(value, tuple) else value)
+
+
+def _check_call(
+    spec: LayerSpec, keras_class: KerasClass, nodes: _SpecNodes, errors: ErrorLog
+) -> None:
+    where = f"{keras_class.path}.call()"
+    parameters = keras_class.call_parameters()
+    names = [p.name for p in parameters]
+    inputs = [c.name for c in spec.call_inputs]
+    if names[: len(inputs)] != inputs:
+        errors.add(
+            spec.call_inputs[0].position,
+            f"call inputs ({', '.join(inputs)}) are not the leading parameters of {where}, "
+            f"which starts ({', '.join(names[: len(inputs)])})",
+        )
+        return
+    routed = {c.name: c for c in spec.call_arguments}
+    rest = parameters[len(inputs) :]
+    for argument in spec.call_arguments:
+        if argument.name not in names[len(inputs) :]:
+            errors.add(
+                argument.position, f"call argument '{argument.name}' is not a parameter of {where}"
+            )
+    for parameter in rest:
+        if parameter.default is REQUIRED:
+            errors.add(
+                nodes.key_position("call_inputs", spec.position),
+                f"{where} requires '{parameter.name}', which must be a call input",
+            )
+        elif parameter.name not in routed:
+            errors.add(
+                nodes.key_position("call_arguments", spec.position),
+                f"{where} has parameter '{parameter.name}', missing from the spec's call_arguments",
+            )
+
+
+def _check_doc_hash(
+    spec: LayerSpec, keras_class: KerasClass, nodes: _SpecNodes, errors: ErrorLog
+) -> None:
+    current = doc_hash(keras_class.doc)
+    if spec.keras_doc_hash is None:
+        errors.add(
+            spec.position,
+            f"no keras_doc_hash: once the spec agrees with the docstring of {keras_class.path}, "
+            f"add keras_doc_hash: {current}",
+        )
+    elif spec.keras_doc_hash != current:
+        errors.add(
+            nodes.position("keras_doc_hash", spec.position),
+            f"the docstring of {keras_class.path} changed since the spec was drafted "
+            f"(now {current}): review the spec against it, then set keras_doc_hash: {current}",
+        )
+
+
+def _check_listing(
+    covered: dict[type, LayerSpec],
+    listed: dict[str, Listed],
+    listing_file: str,
+    errors: ErrorLog,
+) -> None:
+    public = {keras_class.path: keras_class for keras_class in public_layer_classes()}
+    for path, entry in listed.items():
+        keras_class = public.get(path)
+        if keras_class is None:
+            errors.add(
+                entry.position,
+                f"'{path}' is not a public layer class of {LAYERS_MODULE} "
+                f"in Keras {keras_version()}",
+            )
+        elif keras_class.cls in covered:
+            spec_file = covered[keras_class.cls].position.path
+            errors.add(
+                entry.position,
+                f"{path} is listed as not yet wrapped, but {spec_file} wraps it: "
+                "remove it from this list",
+            )
+    for path, keras_class in public.items():
+        if keras_class.cls not in covered and path not in listed:
+            errors.add(
+                Position(listing_file),
+                f"{path} has no spec and is not listed here: draft one with "
+                f"python -m codegen import {path}, or list it under the issue that will wrap it",
+            )
