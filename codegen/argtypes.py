@@ -1,9 +1,13 @@
-"""The type vocabulary of spec arguments.
+"""The type vocabulary of spec arguments: one table, read by every stage.
 
-A type says what values an argument accepts.  On the R side (see
-``codegen.view``) it picks the runtime coercer, so integer arguments reach
-Python as ints and set membership and ranges are checked before anything
-reaches Python.  Here it checks that a spec's own default is acceptable.
+A type says what values an argument accepts.  Each type class carries, as
+class attributes, everything the other stages need: its YAML ``name``, the R
+coercer in ``r-package/R/args.R`` that checks and converts a value
+(``r_coercer``), whether a call argument may have it (``call_argument``), and
+``doc``, one line for the spec-format docs.  ``value_problem`` checks a
+spec's default, ``r_default`` spells it in R, and ``coercer_parameters``
+gives the coercer's parameters.  ``TYPES`` lists them all: adding a type
+touches that list, its R coercer and the format doc (specs/README.md).
 
 In YAML a type is its bare name (``flag``) or a one-key mapping carrying its
 parameters (``{number: {min: 0, max: 1, max_open: true}}``, ``{choice: [a, b]}``).
@@ -18,7 +22,14 @@ from typing import ClassVar
 
 from codegen.diagnostics import ErrorLog, did_you_mean
 from codegen.fields import Fields
-from codegen.rsyntax import R_INTEGER_MAX
+from codegen.rsyntax import (
+    R_INTEGER_MAX,
+    r_character_vector,
+    r_integer,
+    r_logical,
+    r_number,
+    r_string,
+)
 from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe
 
 Value = str | int | float | bool | None | tuple["Value", ...]
@@ -51,8 +62,54 @@ def _fits_r_integer(value: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Flag:
+class ArgTypeBase:
+    """What every type shares; subclasses set the class attributes."""
+
+    name: ClassVar[str]
+    r_coercer: ClassVar[str]
+    doc: ClassVar[str]
+    call_argument: ClassVar[bool] = True
+
+    def value_problem(self, value: Value) -> str | None:
+        raise NotImplementedError
+
+    def r_default(self, value: Value) -> str:
+        """The default as an R literal in the wrapper's usage."""
+        return r_literal(value)
+
+    def coercer_parameters(self) -> list[str]:
+        """The type's own parameters, as R arguments of its coercer."""
+        return []
+
+
+def r_literal(value: Value) -> str:
+    """An R literal: YAML ints stay integers, lists become vectors."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return r_logical(value)
+    if isinstance(value, int):
+        return r_integer(value)
+    if isinstance(value, float):
+        return r_number(value)
+    if isinstance(value, str):
+        return r_string(value)
+    return "c(" + ", ".join(r_literal(item) for item in value) + ")"
+
+
+def _bounds(low: float | None, high: float | None) -> list[str]:
+    return [
+        f"{key} = {r_number(bound)}"
+        for key, bound in (("min", low), ("max", high))
+        if bound is not None
+    ]
+
+
+@dataclass(frozen=True)
+class Flag(ArgTypeBase):
     name: ClassVar[str] = "flag"
+    r_coercer: ClassVar[str] = "arg_flag"
+    doc: ClassVar[str] = "`TRUE` or `FALSE` (never `NA`)"
 
     def value_problem(self, value: Value) -> str | None:
         if isinstance(value, bool):
@@ -61,10 +118,15 @@ class Flag:
 
 
 @dataclass(frozen=True)
-class Integer:
+class Integer(ArgTypeBase):
     name: ClassVar[str] = "integer"
+    r_coercer: ClassVar[str] = "arg_integer"
+    doc: ClassVar[str] = "a whole number (R doubles accepted), optionally within `{min, max}`"
     min: int | None = None
     max: int | None = None
+
+    def coercer_parameters(self) -> list[str]:
+        return _bounds(self.min, self.max)
 
     def value_problem(self, value: Value) -> str | None:
         if not _is_whole(value) or not _fits_r_integer(value):
@@ -77,12 +139,27 @@ class Integer:
 
 
 @dataclass(frozen=True)
-class Number:
+class Number(ArgTypeBase):
     name: ClassVar[str] = "number"
+    r_coercer: ClassVar[str] = "arg_number"
+    doc: ClassVar[str] = (
+        "a finite number, optionally within `{min, max, min_open, max_open}`"
+    )
     min: int | float | None = None
     max: int | float | None = None
     min_open: bool = False
     max_open: bool = False
+
+    def r_default(self, value: Value) -> str:
+        return r_number(value)
+
+    def coercer_parameters(self) -> list[str]:
+        flags = [
+            f"{key} = TRUE"
+            for key, on in (("min_open", self.min_open), ("max_open", self.max_open))
+            if on
+        ]
+        return _bounds(self.min, self.max) + flags
 
     def value_problem(self, value: Value) -> str | None:
         if not _is_real(value):
@@ -96,9 +173,16 @@ class Number:
 
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(ArgTypeBase):
     name: ClassVar[str] = "choice"
+    r_coercer: ClassVar[str] = "arg_choice"
+    doc: ClassVar[str] = "one of the listed strings: `{choice: [a, b]}`"
+    # The runtime calls a call argument's coercer as f(x, arg): no options fit.
+    call_argument: ClassVar[bool] = False
     options: tuple[str, ...]
+
+    def coercer_parameters(self) -> list[str]:
+        return [r_character_vector(self.options)]
 
     def value_problem(self, value: Value) -> str | None:
         if isinstance(value, str) and value in self.options:
@@ -109,18 +193,22 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class String:
+class String(ArgTypeBase):
     name: ClassVar[str] = "string"
+    r_coercer: ClassVar[str] = "arg_string"
+    doc: ClassVar[str] = "a single string"
 
     def value_problem(self, value: Value) -> str | None:
         return None if isinstance(value, str) else "does not match type string (expected a string)"
 
 
 @dataclass(frozen=True)
-class Shape:
+class Shape(ArgTypeBase):
     """A tensor shape: whole numbers, null for an unknown dimension."""
 
     name: ClassVar[str] = "shape"
+    r_coercer: ClassVar[str] = "arg_shape"
+    doc: ClassVar[str] = "a tensor shape: whole numbers, `NA` for an unknown dimension"
 
     def value_problem(self, value: Value) -> str | None:
         if isinstance(value, tuple) and all(
@@ -129,12 +217,19 @@ class Shape:
             return None
         return "does not match type shape (expected a list of non-negative whole numbers or nulls)"
 
+    def r_default(self, value: Value) -> str:
+        if not value:
+            return "integer()"
+        return "c(" + ", ".join("NA" if item is None else r_integer(item) for item in value) + ")"
+
 
 @dataclass(frozen=True)
-class Integers:
+class Integers(ArgTypeBase):
     """One whole number or several, e.g. a kernel size given per dimension."""
 
     name: ClassVar[str] = "integers"
+    r_coercer: ClassVar[str] = "arg_integers"
+    doc: ClassVar[str] = "one whole number or a vector of them, e.g. `kernel_size = c(3, 3)`"
 
     def value_problem(self, value: Value) -> str | None:
         items = value if isinstance(value, tuple) else (value,)
@@ -144,7 +239,7 @@ class Integers:
 
 
 @dataclass(frozen=True)
-class Axis:
+class Axis(ArgTypeBase):
     """One axis or several, counted as R users count them (keras3's convention).
 
     Axes count from 1; negative ones count from the end (-1 is the last) and
@@ -152,6 +247,8 @@ class Axis:
     """
 
     name: ClassVar[str] = "axis"
+    r_coercer: ClassVar[str] = "arg_axis"
+    doc: ClassVar[str] = "one axis or several, counted from 1 (negative: from the end)"
 
     def value_problem(self, value: Value) -> str | None:
         items = value if isinstance(value, tuple) else (value,)
@@ -163,49 +260,101 @@ class Axis:
 
 
 @dataclass(frozen=True)
-class Tensor:
+class Tensor(ArgTypeBase):
     name: ClassVar[str] = "tensor"
+    r_coercer: ClassVar[str] = "arg_tensor"
+    doc: ClassVar[str] = "a tensor or an R array"
 
     def value_problem(self, value: Value) -> str | None:
         return "cannot be the default of type tensor (only null can)"
 
 
 @dataclass(frozen=True)
-class Tensors:
+class Tensors(ArgTypeBase):
     name: ClassVar[str] = "tensors"
+    r_coercer: ClassVar[str] = "arg_tensors"
+    doc: ClassVar[str] = "a list of tensors or R arrays (entries may be `NULL`)"
 
     def value_problem(self, value: Value) -> str | None:
         return "cannot be the default of type tensors (only null can)"
 
 
 @dataclass(frozen=True)
-class Passthrough:
-    """Handed to Python as R gives it (activations, initializers: strings or objects)."""
+class FlagOrAuto(ArgTypeBase):
+    """Keras's `use_cudnn`: TRUE, FALSE or "auto"."""
 
-    name: ClassVar[str] = "passthrough"
+    name: ClassVar[str] = "flag_or_auto"
+    r_coercer: ClassVar[str] = "arg_flag_or_auto"
+    doc: ClassVar[str] = '`TRUE`, `FALSE` or `"auto"`'
+    call_argument: ClassVar[bool] = False
 
     def value_problem(self, value: Value) -> str | None:
-        items = value if isinstance(value, tuple) else (value,)
-        if any(isinstance(item, tuple) for item in items):
-            return "cannot be written as an R default (nested lists are not supported)"
-        if any(_is_whole(item) and not _fits_r_integer(item) for item in items):
-            return "does not fit in an R integer (write it as a float to pass a double)"
-        return None
+        if isinstance(value, bool) or value == "auto":
+            return None
+        return "does not match type flag_or_auto (expected true, false or 'auto')"
 
 
-ArgType = (
-    Flag
-    | Integer
-    | Number
-    | Choice
-    | String
-    | Shape
-    | Integers
-    | Axis
-    | Tensor
-    | Tensors
-    | Passthrough
-)
+@dataclass(frozen=True)
+class _Named(ArgTypeBase):
+    """A value Keras also takes by name: the default, if any, is that name."""
+
+    call_argument: ClassVar[bool] = False
+
+    def value_problem(self, value: Value) -> str | None:
+        if isinstance(value, str) and value:
+            return None
+        return f"does not match type {self.name} (expected a name as a string, or null)"
+
+
+@dataclass(frozen=True)
+class Activation(_Named):
+    name: ClassVar[str] = "activation"
+    r_coercer: ClassVar[str] = "arg_activation"
+    doc: ClassVar[str] = "a Keras activation name, a Keras activation, or an R function"
+
+
+@dataclass(frozen=True)
+class Initializer(_Named):
+    name: ClassVar[str] = "initializer"
+    r_coercer: ClassVar[str] = "arg_initializer"
+    doc: ClassVar[str] = "a Keras initializer name, a Keras initializer, or an R function"
+
+
+@dataclass(frozen=True)
+class Regularizer(_Named):
+    name: ClassVar[str] = "regularizer"
+    r_coercer: ClassVar[str] = "arg_regularizer"
+    doc: ClassVar[str] = "a Keras regularizer name, a Keras regularizer, or an R function"
+
+
+@dataclass(frozen=True)
+class Constraint(_Named):
+    name: ClassVar[str] = "constraint"
+    r_coercer: ClassVar[str] = "arg_constraint"
+    doc: ClassVar[str] = "a Keras constraint name, a Keras constraint, or an R function"
+
+
+@dataclass(frozen=True)
+class Dtype(_Named):
+    name: ClassVar[str] = "dtype"
+    r_coercer: ClassVar[str] = "arg_dtype"
+    doc: ClassVar[str] = 'a dtype name such as `"float32"`, or a Keras dtype policy'
+
+
+@dataclass(frozen=True)
+class KerasObject(ArgTypeBase):
+    """A Python object handed over as it is, such as a quantization config."""
+
+    name: ClassVar[str] = "keras_object"
+    r_coercer: ClassVar[str] = "arg_py_object"
+    doc: ClassVar[str] = "a Python (Keras) object, such as a quantization config"
+    call_argument: ClassVar[bool] = False
+
+    def value_problem(self, value: Value) -> str | None:
+        return "cannot have a default other than null"
+
+
+ArgType = ArgTypeBase
 
 TYPES: dict[str, type[ArgType]] = {
     cls.name: cls
@@ -220,13 +369,17 @@ TYPES: dict[str, type[ArgType]] = {
         Axis,
         Tensor,
         Tensors,
-        Passthrough,
+        FlagOrAuto,
+        Activation,
+        Initializer,
+        Regularizer,
+        Constraint,
+        Dtype,
+        KerasObject,
     )
 }
 _PARAMETERIZED = {"integer", "number", "choice"}
-# The runtime calls a call argument's coercer as f(x, arg): no parameters fit,
-# and there is no identity coercer for passthrough.
-CALL_TYPES = tuple(name for name in TYPES if name not in {"choice", "passthrough"})
+CALL_TYPES = tuple(name for name, cls in TYPES.items() if cls.call_argument)
 
 
 def format_range(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:

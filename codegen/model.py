@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from codegen.argtypes import ArgType, Passthrough, Value, parse_type, show_value, type_to_spec
+from codegen.argtypes import ArgType, Value, parse_type, show_value, type_to_spec
 from codegen.diagnostics import ErrorLog, Position, did_you_mean
 from codegen.fields import Fields, read_text
 from codegen.rsyntax import r_name_problem
@@ -49,7 +49,11 @@ SPEC_KEYS_OPTIONAL = (
     "call_arguments",
     "keras_doc_hash",
     REVIEW_KEY,
+    "first_argument",
+    "variadic_inputs",
 )
+# The name of the wrapper's first parameter, keras3's for the layer.
+FIRST_ARGUMENTS = ("object", "inputs")
 # What compose_layer() makes of R arrays in ``object`` before the call:
 # "any" hands them over as they are, "float" turns integer arrays into doubles.
 INPUT_DTYPES = ("any", "float")
@@ -128,6 +132,10 @@ class LayerSpec:
     # The doc of the wrapper's ``object``; None keeps the template's standard text.
     object_doc: str | None = None
     input_dtype: str = DEFAULT_INPUT_DTYPE
+    first_argument: str = OBJECT_PARAMETER
+    # Merging layers: `...` comes right after the first argument, and its
+    # unnamed entries are further inputs (`layer_add(a, b)`), as in keras3.
+    variadic_inputs: bool = False
     # Hash of the Keras docstring the spec was last checked against (codegen drift).
     keras_doc_hash: str | None = None
     position: Position = field(default=NOWHERE, compare=False)
@@ -144,6 +152,10 @@ class LayerSpec:
             "title": self.title,
             "description": self.description,
         }
+        if self.first_argument != OBJECT_PARAMETER:
+            spec["first_argument"] = self.first_argument
+        if self.variadic_inputs:
+            spec["variadic_inputs"] = True
         if self.object_doc is not None:
             spec["object_doc"] = self.object_doc
         spec["arguments"] = [argument.to_spec() for argument in self.arguments]
@@ -186,6 +198,8 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
     title = fields.text("title", single_line=True)
     description = fields.text("description")
     object_doc = fields.text("object_doc")
+    first_argument = _first_argument(fields, errors)
+    variadic_inputs = fields.flag("variadic_inputs", False)
     arguments = _records(fields, "arguments", _parse_argument, errors)
     call_inputs = _records(fields, "call_inputs", _parse_call_input, errors)
     input_dtype = _input_dtype(fields, errors)
@@ -214,6 +228,8 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
         example=example,
         object_doc=object_doc,
         input_dtype=input_dtype,
+        first_argument=first_argument,
+        variadic_inputs=variadic_inputs,
         keras_doc_hash=keras_doc_hash,
         position=fields.position,
     )
@@ -230,6 +246,21 @@ def _refuse_review_mark(fields: Fields, what: str, errors: ErrorLog) -> None:
         node.position,
         f"unresolved review mark on {what}{about} (check the draft, then delete '{REVIEW_KEY}')",
     )
+
+
+def _first_argument(fields: Fields, errors: ErrorLog) -> str:
+    value = fields.text("first_argument", single_line=True)
+    if value is None:
+        return OBJECT_PARAMETER
+    if value not in FIRST_ARGUMENTS:
+        listed = ", ".join(repr(name) for name in FIRST_ARGUMENTS)
+        errors.add(
+            fields.node("first_argument").position,
+            f"'first_argument' must be one of {listed}, got {value!r}"
+            + did_you_mean(value, FIRST_ARGUMENTS),
+        )
+        return OBJECT_PARAMETER
+    return value
 
 
 def _input_dtype(fields: Fields, errors: ErrorLog) -> str:
@@ -286,11 +317,6 @@ def _parse_argument(node: YamlNode, errors: ErrorLog) -> Argument | None:
     arg_type = parse_type(fields.node("type"), errors) if fields.has("type") else None
     doc = fields.text("doc")
     nullable = fields.flag("nullable", False)
-    if nullable and isinstance(arg_type, Passthrough):
-        errors.add(
-            fields.node("nullable").position,
-            "'nullable' has no effect on type passthrough, which accepts NULL already",
-        )
     default = _default(fields, errors)
     if default is not None and arg_type is not None and name is not None:
         _check_default(name, arg_type, nullable, default, fields.node("default").position, errors)
@@ -331,7 +357,7 @@ def _check_default(
     errors: ErrorLog,
 ) -> None:
     if default.value is None:
-        if not nullable and not isinstance(arg_type, Passthrough):
+        if not nullable:
             errors.add(position, f"default null of argument '{name}' needs 'nullable: true'")
         return
     problem = arg_type.value_problem(default.value)

@@ -14,12 +14,15 @@ from pathlib import Path
 from codegen.crosscheck import SpecIdentity, check_across_specs, spec_identity
 from codegen.diagnostics import ErrorLog, Position, SpecError, SpecErrors
 from codegen.families import FAMILIES_FILE, Family, declared_family_ids, parse_families
+from codegen.header import generated_header
 from codegen.model import LayerSpec, parse_layer_spec
-from codegen.render import TEMPLATES_DIR, render_wrapper
-from codegen.view import wrapper_view
+from codegen.render import TEMPLATES_DIR, render_layer_calls, render_wrapper
+from codegen.view import layer_call_view, wrapper_view
 from codegen.yaml_source import YamlNode, load_yaml_file
 
 SPEC_SUFFIX = ".yaml"
+# The one output made from every spec together: how each layer is called.
+LAYER_CALLS_OUTPUT = "layer_calls.R"
 # YAML files beside the specs that are no specs: the family registry, and
 # the Keras classes not wrapped yet (read by codegen drift).
 NOT_YET_WRAPPED_FILE = "not_yet_wrapped.yaml"
@@ -79,13 +82,20 @@ def load_spec_set(specs_dir: Path) -> SpecSet:
 
 def build_outputs(spec_set: SpecSet, templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:
     """File name -> content of every generated file."""
-    return {
+    outputs = {
         output_name(spec): render_wrapper(
             wrapper_view(spec, spec_set.families[spec.family], spec_set.sources[spec.r_name]),
             templates_dir,
         )
         for spec in spec_set.specs
     }
+    specs_dir = spec_set.families_source.split("/")[0]
+    outputs[LAYER_CALLS_OUTPUT] = render_layer_calls(
+        generated_header(f"{specs_dir}/*{SPEC_SUFFIX}"),
+        tuple(layer_call_view(spec) for spec in spec_set.specs),
+        templates_dir,
+    )
+    return outputs
 
 
 def _load_file(path: Path, errors: ErrorLog) -> YamlNode | None:

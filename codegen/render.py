@@ -11,10 +11,11 @@ from pathlib import Path
 
 import jinja2
 
-from codegen.view import WrapperView
+from codegen.view import LayerCallView, WrapperView
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 WRAPPER_TEMPLATE = "layer_wrapper.R.jinja"
+LAYER_CALLS_TEMPLATE = "layer_calls.R.jinja"
 
 
 def roxygen_lines(text: str) -> str:
@@ -39,3 +40,10 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
 def render_wrapper(view: WrapperView, templates_dir: Path = TEMPLATES_DIR) -> str:
     template = _environment(templates_dir).get_template(WRAPPER_TEMPLATE)
     return template.render(vars(view))
+
+
+def render_layer_calls(
+    header: str, layers: tuple[LayerCallView, ...], templates_dir: Path = TEMPLATES_DIR
+) -> str:
+    template = _environment(templates_dir).get_template(LAYER_CALLS_TEMPLATE)
+    return template.render(header=header, layers=layers)

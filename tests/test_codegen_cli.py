@@ -35,9 +35,11 @@ def test_generate_writes_every_file_with_the_header(workdir: Path, capsys) -> No
     status, out, _ = run(capsys, "generate", "--out", "out")
     assert status == EXIT_OK
     assert out == (
+        "wrote out/layer_calls.R\n"
         "wrote out/layer_every_type.R\n"
+        "wrote out/layer_merge_inputs.R\n"
         "wrote out/layer_spread_inputs.R\n"
-        "codegen: 2 written, 0 removed, 0 unchanged\n"
+        "codegen: 4 written, 0 removed, 0 unchanged\n"
     )
     first_line = (workdir / "out" / "layer_every_type.R").read_text().splitlines()[0]
     assert first_line == (
@@ -56,7 +58,7 @@ def test_generate_rewrites_only_changed_files(workdir: Path, capsys) -> None:
     status, out, _ = run(capsys, "generate", "--out", "out")
 
     assert status == EXIT_OK
-    assert out == "wrote out/layer_every_type.R\ncodegen: 1 written, 0 removed, 1 unchanged\n"
+    assert out == "wrote out/layer_every_type.R\ncodegen: 1 written, 0 removed, 3 unchanged\n"
     assert untouched.stat().st_mtime_ns == mtime
 
 
@@ -64,19 +66,18 @@ def test_check_passes_when_fresh_and_fails_with_a_diff_when_stale(workdir: Path,
     run(capsys, "generate", "--out", "out")
     assert run(capsys, "check", "--out", "out") == (
         EXIT_OK,
-        "codegen: 2 generated files up to date\n",
+        "codegen: 4 generated files up to date\n",
         "",
     )
-    target = workdir / "out" / "layer_spread_inputs.R"
+    target = workdir / "out" / "layer_calls.R"
     target.write_text(target.read_text().replace('"key"', '"k"'))
 
     status, out, err = run(capsys, "check", "--out", "out")
 
     assert status == EXIT_STALE
-    assert out.startswith("--- a/out/layer_spread_inputs.R\n+++ b/out/layer_spread_inputs.R\n@@ ")
-    assert (
-        '-    inputs = c("query", "value", "k")\n+    inputs = c("query", "value", "key")\n' in out
-    )
+    assert out.startswith("--- a/out/layer_calls.R\n+++ b/out/layer_calls.R\n@@ ")
+    assert '-    inputs = c("query", "value", "k"),\n' in out
+    assert '+    inputs = c("query", "value", "key"),\n' in out
     assert err == (
         "codegen: 1 generated file out of date; run: python -m codegen generate --out out\n"
     )
@@ -90,11 +91,15 @@ def test_generated_file_whose_spec_is_gone_is_removed(workdir: Path, capsys) -> 
 
     status, out, _ = run(capsys, "check", "--out", "out")
     assert status == EXIT_STALE
-    assert out.startswith("--- a/out/layer_spread_inputs.R\n+++ /dev/null\n")
+    assert "--- a/out/layer_spread_inputs.R\n+++ /dev/null\n" in out
 
     status, out, _ = run(capsys, "generate", "--out", "out")
     assert status == EXIT_OK
-    assert out == "removed out/layer_spread_inputs.R\ncodegen: 0 written, 1 removed, 1 unchanged\n"
+    assert out == (
+        "wrote out/layer_calls.R\n"
+        "removed out/layer_spread_inputs.R\n"
+        "codegen: 1 written, 1 removed, 2 unchanged\n"
+    )
     assert not (workdir / "out" / "layer_spread_inputs.R").exists()
     assert hand_written.read_text() == "helper <- function() 1\n"
 
@@ -150,13 +155,14 @@ def test_usage_errors_exit_2(capsys) -> None:
 
 
 def test_validate_and_families(workdir: Path, capsys) -> None:
-    assert run(capsys, "validate") == (EXIT_OK, "codegen: 2 specs valid\n", "")
+    assert run(capsys, "validate") == (EXIT_OK, "codegen: 3 specs valid\n", "")
     assert run(capsys, "families") == (
         EXIT_OK,
         "reference:\n"
         "- title: Testing layers\n"
         "  contents:\n"
         "  - layer_every_type\n"
+        "  - layer_merge_inputs\n"
         "  - layer_spread_inputs\n",
         "",
     )

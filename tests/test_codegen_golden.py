@@ -17,12 +17,13 @@ REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "codegen_golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
-# (spec directory, generated file): fixtures covering every type, plus the
-# reference page's layer from the real specs.
+# (spec directory, generated file): fixtures covering every type, inputs
+# spread over query/value/key, merged inputs, and the table of layer calls.
 CASES = [
     (GOLDEN / "specs", "layer_every_type.R"),
     (GOLDEN / "specs", "layer_spread_inputs.R"),
-    (REPO / "specs", "layer_attention.R"),
+    (GOLDEN / "specs", "layer_merge_inputs.R"),
+    (GOLDEN / "specs", "layer_calls.R"),
 ]
 
 
@@ -48,7 +49,7 @@ def test_real_specs_declare_input_dtype_and_object_doc_where_they_matter() -> No
     specs = {spec.r_name: spec for spec in spec_set.specs}
     outputs = build_outputs(spec_set)
     assert specs["layer_embedding"].input_dtype == "any"
-    assert "input_dtype" not in outputs["layer_embedding.R"]
+    assert 'input_dtype = "any"' in outputs["layer_calls.R"].split('"keras.layers.Embedding"')[1]
     assert specs["layer_attention"].input_dtype == "float"
     # The reference page's text for `object` is the default, kept by layer_attention.
     assert specs["layer_attention"].object_doc is None
@@ -56,6 +57,9 @@ def test_real_specs_declare_input_dtype_and_object_doc_where_they_matter() -> No
         "#' @param object Object to compose the layer with. A tensor, array, or sequential\n"
         "#'   model.\n" in outputs["layer_attention.R"]
     )
-    for name in ("layer_multi_head_attention", "layer_group_query_attention"):
-        param = outputs[f"{name}.R"].split("#' @param object ", 1)[1].split("#' @param ", 1)[0]
+    for name, first in (
+        ("layer_multi_head_attention", "inputs"),
+        ("layer_group_query_attention", "object"),
+    ):
+        param = outputs[f"{name}.R"].split(f"#' @param {first} ", 1)[1].split("#' @param ", 1)[0]
         assert "`list(query, value, key)`" in param and "`NULL`" in param

@@ -27,21 +27,20 @@ from codegen.argtypes import (
     Axis,
     Choice,
     Flag,
+    FlagOrAuto,
     Integer,
     Integers,
     Number,
-    Passthrough,
     Shape,
     String,
-    Tensor,
-    Tensors,
 )
 from codegen.diagnostics import ErrorLog
 from codegen.families import Family
+from codegen.header import generated_header
 from codegen.model import (
+    FIRST_ARGUMENTS,
     INPUT_DTYPES,
     NOWHERE,
-    OBJECT_PARAMETER,
     Argument,
     CallArgument,
     CallInput,
@@ -49,9 +48,9 @@ from codegen.model import (
     LayerSpec,
     parse_layer_spec,
 )
-from codegen.render import render_wrapper
+from codegen.render import render_layer_calls, render_wrapper
 from codegen.rsyntax import R_INTEGER_MAX, r_name_problem
-from codegen.view import wrapper_view
+from codegen.view import layer_call_view, wrapper_view
 from codegen.yaml_source import load_yaml
 
 FAMILY = Family("testing", "testing layers", "Testing layers", position=NOWHERE)
@@ -60,7 +59,7 @@ FAMILY = Family("testing", "testing layers", "Testing layers", position=NOWHERE)
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
     lambda name: (
-        r_name_problem(name) is None and not keyword.iskeyword(name) and name != OBJECT_PARAMETER
+        r_name_problem(name) is None and not keyword.iskeyword(name) and name not in FIRST_ARGUMENTS
     )
 )
 # Printable text of any script; the loader refuses control characters.
@@ -101,8 +100,14 @@ def number_types(draw: st.DrawFn) -> Number:
 choice_types = st.lists(single_line, min_size=1, max_size=4, unique=True).map(
     lambda options: Choice(tuple(options))
 )
-scalar_types = st.sampled_from([Flag(), String(), Shape(), Integers(), Axis(), Tensor(), Tensors()])
-arg_types = scalar_types | integer_types() | number_types() | choice_types | st.just(Passthrough())
+# Every type of the table: the parameterised ones drawn with their parameters.
+_PARAMETERISED = {"integer": integer_types(), "number": number_types(), "choice": choice_types}
+arg_types = st.one_of(
+    *(
+        _PARAMETERISED[name] if name in _PARAMETERISED else st.just(cls())
+        for name, cls in TYPES.items()
+    )
+)
 
 
 def values_of(arg_type: ArgType) -> st.SearchStrategy:
@@ -128,22 +133,22 @@ def values_of(arg_type: ArgType) -> st.SearchStrategy:
             return r_ints | st.lists(r_ints, min_size=1, max_size=4).map(tuple)
         case Axis():
             return axes | st.lists(axes, min_size=1, max_size=4).map(tuple)
-        case Passthrough():
-            scalars = st.booleans() | r_ints | finite_floats | single_line
-            return scalars | st.lists(scalars, max_size=3).map(tuple)
+        case FlagOrAuto():
+            return st.booleans() | st.just("auto")
+        case _ if arg_type.value_problem("relu") is None:
+            return single_line  # a name Keras also takes: activation, initializer, dtype, ...
         case _:
-            return st.nothing()
+            return st.nothing()  # tensors and Python objects default to null only
 
 
 @st.composite
 def arguments(draw: st.DrawFn, name: str) -> Argument:
     arg_type = draw(arg_types)
-    nullable = not isinstance(arg_type, Passthrough) and draw(st.booleans())
-    may_be_null = nullable or isinstance(arg_type, Passthrough)
+    nullable = draw(st.booleans())
     default = draw(
         st.none()
         | values_of(arg_type).map(Default)
-        | (st.just(Default(None)) if may_be_null else st.nothing())
+        | (st.just(Default(None)) if nullable else st.nothing())
     )
     return Argument(name, arg_type, draw(multi_line), default, nullable)
 
@@ -185,6 +190,8 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
         example=draw(multi_line),
         object_doc=draw(st.none() | multi_line),
         input_dtype=draw(st.sampled_from(INPUT_DTYPES)),
+        first_argument=draw(st.sampled_from(FIRST_ARGUMENTS)),
+        variadic_inputs=draw(st.booleans()),
     )
 
 
@@ -291,12 +298,14 @@ def test_every_valid_spec_renders_r_that_parses_with_the_spec_defaults(tmp_path:
     def render_one(spec: LayerSpec) -> None:
         text = render_wrapper(wrapper_view(spec, FAMILY, "specs/drawn.yaml"))
         assert text.endswith("}\n") and "\r" not in text
-        # compose_layer() hears of the input dtype only when it is not its default.
-        assert ('input_dtype = "float"' in text) == (spec.input_dtype == "float")
-        assert 'input_dtype = "any"' not in text
-        # A call that sets no argument sends none only where every one has a default.
-        every_default = bool(spec.arguments) and all(a.default is not None for a in spec.arguments)
-        assert ("args = if (nargs() > !missing(object)) list(" in text) == every_default
+        # Each argument goes through its type's coercer, named for its error messages.
+        for argument in spec.arguments:
+            coercer = f"{argument.name} = {argument.type.r_coercer}({argument.name}, "
+            assert coercer in text
+        # The layer's call table entry says what the spec says of its call.
+        entry = render_layer_calls(generated_header("specs/*.yaml"), (layer_call_view(spec),))
+        assert f'input_dtype = "{spec.input_dtype}"' in entry
+        assert ("variadic = TRUE" in entry) == spec.variadic_inputs
         name = f"spec_{len(drawn):04d}.R"
         (tmp_path / name).write_text(text, encoding="utf-8")
         drawn[name] = spec
@@ -318,12 +327,13 @@ def test_every_valid_spec_renders_r_that_parses_with_the_spec_defaults(tmp_path:
     reports = _split_reports(result.stdout)
     assert sorted(reports) == sorted(drawn)
     for name, spec in drawn.items():
-        expected = [f"FUNCTIONS {spec.r_name}", f"FORMAL {OBJECT_PARAMETER} MISSING"]
-        expected += [
+        formals = [
             f"FORMAL {argument.name} {expected_value(argument.type, argument.default)}"
             for argument in spec.arguments
         ]
-        expected.append("FORMAL ... MISSING")
+        dots = ["FORMAL ... MISSING"]
+        expected = [f"FUNCTIONS {spec.r_name}", f"FORMAL {spec.first_argument} MISSING"]
+        expected += dots + formals if spec.variadic_inputs else formals + dots
         assert reports[name] == expected, (spec, (tmp_path / name).read_text())
 
 

@@ -60,35 +60,23 @@ def test_call_layer_passes_call_arguments():
     np.testing.assert_array_equal(np.asarray(scores)[0, 0, 1:], [0.0, 0.0])
 
 
-@pytest.mark.parametrize(
-    ("call", "error_type", "fragment"),
-    [
-        (
-            lambda: rkeras_compose.compose("keras.layers.Dense", {"units": -1}),
-            "ValueError",
-            "units",
-        ),
-        (
-            lambda: rkeras_compose.compose("keras.layers.NoSuchLayer", {}),
-            "AttributeError",
-            "NoSuchLayer",
-        ),
-        (
-            lambda: rkeras_compose.call_layer(
-                keras.layers.Dense(2), keras.Input((3,)), {"nonsense": 1}
-            ),
-            "TypeError",
-            "nonsense",
-        ),
-    ],
-)
-def test_failures_come_back_as_values_with_type_and_message(call, error_type, fragment):
-    failure = call()
-    assert isinstance(failure, rkeras_compose.Failure)
-    assert failure.type == error_type
-    assert fragment in failure.message
+def test_building_failures_are_raised_as_they_are():
+    with pytest.raises(ValueError, match="units"):
+        rkeras_compose.compose("keras.layers.Dense", {"units": -1})
+    with pytest.raises(AttributeError, match="NoSuchLayer"):
+        rkeras_compose.compose("keras.layers.NoSuchLayer", {})
 
 
-def test_identity_returns_its_argument():
-    thing = object()
-    assert rkeras_compose.identity(thing) is thing
+def test_call_failures_are_raised_as_layer_call_errors_naming_the_original_type():
+    with pytest.raises(rkeras_compose.LayerCallError, match=r"^TypeError: .*nonsense"):
+        rkeras_compose.call_layer(keras.layers.Dense(2), keras.Input((3,)), {"nonsense": 1})
+    with pytest.raises(rkeras_compose.LayerCallError, match=r"^ValueError: "):
+        rkeras_compose.compose("keras.layers.Add", {}, [np.ones((2, 3)), np.ones((2, 4))])
+
+
+def test_class_paths_and_identifiers_answer_what_r_asks():
+    assert rkeras_compose.class_paths(["keras.layers.Dense"]) == [
+        f"{keras.layers.Dense.__module__}.Dense"
+    ]
+    assert "glorot_uniform" in rkeras_compose.identifiers("initializers")
+    assert "relu" in rkeras_compose.identifiers("activations")

@@ -38,8 +38,9 @@ arg_number <- function(x, arg, min = NULL, max = NULL, min_open = FALSE, max_ope
   if (nullable && is.null(x)) {
     return(NULL)
   }
-  if (!(is.numeric(x) && length(x) == 1L && !is.na(x))) {
-    abort_arg(arg, "a number", x, nullable, call = call)
+  # Inf and NaN are refused too: no Keras argument of this type means them.
+  if (!(is.numeric(x) && length(x) == 1L && is.finite(x))) {
+    abort_arg(arg, "a finite number", x, nullable, call = call)
   }
   below <- !is.null(min) && (x < min || (min_open && x == min))
   above <- !is.null(max) && (x > max || (max_open && x == max))
@@ -81,9 +82,13 @@ arg_shape <- function(x, arg, nullable = FALSE,
   if (inherits(x, "rkeras_shape")) {
     x <- unclass(x)
   }
-  dims <- if (is.list(x)) x else as.list(x)
-  ok <- (is.numeric(x) || is.logical(x) || is.list(x)) &&
-    all(vapply(dims, function(d) is.null(d) || identical(d, NA) || is.na(d) || is_whole_number(d), TRUE))
+  if (!is_plain_vector(x)) {
+    abort_arg(arg, "a shape: whole numbers, with `NA` for an unknown dimension", x, nullable, call = call)
+  }
+  dims <- as.list(x)
+  ok <- all(vapply(dims, function(d) {
+    is.null(d) || (length(d) == 1L && is.atomic(d) && (is.na(d) || is_whole_number(d) && d >= 0))
+  }, TRUE))
   if (!ok || (is.logical(x) && !all(is.na(x)))) {
     abort_arg(arg, "a shape: whole numbers, with `NA` for an unknown dimension", x, nullable, call = call)
   }
@@ -98,11 +103,11 @@ arg_integers <- function(x, arg, nullable = FALSE,
   if (nullable && is.null(x)) {
     return(NULL)
   }
-  values <- if (is.list(x)) x else as.list(x)
-  if (length(values) == 0L || !(is.numeric(x) || is.list(x)) ||
-    !all(vapply(values, is_whole_number, TRUE))) {
+  if (!is_plain_vector(x) || length(x) == 0L ||
+    !all(vapply(as.list(x), is_whole_number, TRUE))) {
     abort_arg(arg, "one or more whole numbers", x, nullable, call = call)
   }
+  values <- as.list(x)
   if (length(values) == 1L) {
     return(as.integer(values[[1]]))
   }
@@ -119,11 +124,11 @@ arg_axis <- function(x, arg, nullable = FALSE,
   if (nullable && is.null(x)) {
     return(NULL)
   }
-  values <- if (is.list(x)) x else as.list(x)
-  if (length(values) == 0L || !(is.numeric(x) || is.list(x)) ||
-    !all(vapply(values, function(v) is_whole_number(v) && v != 0, TRUE))) {
+  if (!is_plain_vector(x) || length(x) == 0L ||
+    !all(vapply(as.list(x), function(v) is_whole_number(v) && v != 0, TRUE))) {
     abort_arg(arg, "a non-zero whole number or a vector of them", x, nullable, call = call)
   }
+  values <- as.list(x)
   axes <- lapply(values, function(v) if (v > 0) as.integer(v) - 1L else as.integer(v))
   if (length(axes) == 1L) {
     return(axes[[1]])
@@ -159,6 +164,80 @@ arg_tensors <- function(x, arg, nullable = FALSE,
   x
 }
 
+# TRUE, FALSE or "auto", as Keras's `use_cudnn` takes.
+arg_flag_or_auto <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (identical(x, "auto") || is.logical(x) && length(x) == 1L && !is.na(x)) {
+    return(x)
+  }
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  abort_arg(arg, '`TRUE`, `FALSE` or "auto"', x, nullable, call = call)
+}
+
+# A dtype by name ("float32", "mixed_float16") or a Keras DTypePolicy.
+arg_dtype <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (rlang::is_string(x) && nzchar(x) || is_python_object(x) || nullable && is.null(x)) {
+    return(x)
+  }
+  abort_arg(arg, "a dtype name such as \"float32\" or a Keras dtype policy", x, nullable, call = call)
+}
+
+# A Python object given as is, such as a quantization config.
+arg_py_object <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (is_python_object(x) || nullable && is.null(x)) {
+    return(x)
+  }
+  abort_arg(arg, "a Python object", x, nullable, call = call)
+}
+
+# Activations, initializers, regularizers and constraints: a Keras name, a
+# Keras object, or an R function, which reticulate hands Python as a callable
+# that Keras then calls. A name is checked against Keras's own registry of
+# that kind, so a typo is refused here, naming the argument.
+arg_activation <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  arg_keras_callable(x, arg, "activations", "an activation", nullable, call)
+}
+
+arg_initializer <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  arg_keras_callable(x, arg, "initializers", "an initializer", nullable, call)
+}
+
+arg_regularizer <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  arg_keras_callable(x, arg, "regularizers", "a regularizer", nullable, call)
+}
+
+arg_constraint <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  arg_keras_callable(x, arg, "constraints", "a constraint", nullable, call)
+}
+
+arg_keras_callable <- function(x, arg, kind, what, nullable, call) {
+  if (is.function(x) || is_python_object(x) || nullable && is.null(x)) {
+    return(x)
+  }
+  expected <- paste0(what, ": a Keras name, a Keras object or an R function")
+  if (!rlang::is_string(x)) {
+    abort_arg(arg, expected, x, nullable, call = call)
+  }
+  known <- keras_identifiers(kind)
+  if (!x %in% known) {
+    closest <- closest_name(x, known)
+    hint <- if (is.null(closest)) "" else sprintf(' (did you mean "%s"?)', closest)
+    abort_arg(arg, paste0(expected, hint), x, nullable, call = call)
+  }
+  x
+}
+
+is_python_object <- function(x) {
+  inherits(x, "python.builtin.object")
+}
+
+# An atomic vector or a plain list: what R users give for several numbers.
+# Python objects, functions and environments are not.
+is_plain_vector <- function(x) {
+  !is_python_object(x) && (is.numeric(x) || is.logical(x) || is.list(x)) && is.null(dim(x))
+}
+
 is_whole_number <- function(x) {
   is.numeric(x) && length(x) == 1L && !is.na(x) && is.finite(x) && x == trunc(x) &&
     abs(x) <= .Machine$integer.max
@@ -177,3 +256,18 @@ describe_range <- function(min, max, min_open = FALSE, max_open = FALSE) {
     sprintf("%s %s", if (max_open) "<" else "<=", format(max))
   }
 }
+
+# The coercer of each argument type a spec may declare for a call argument,
+# by the type's name in codegen/argtypes.py (the generated `layer_calls`
+# table names types, not functions).
+arg_coercers <- list(
+  flag = arg_flag,
+  integer = arg_integer,
+  number = arg_number,
+  string = arg_string,
+  shape = arg_shape,
+  integers = arg_integers,
+  axis = arg_axis,
+  tensor = arg_tensor,
+  tensors = arg_tensors
+)

@@ -1,143 +1,244 @@
 # The one body behind every generated layer wrapper: build the layer, then
-# compose it with `object` as the Value section of each reference page says.
+# compose it with the wrapper's first argument as the Value section of each
+# reference page says.
 #
-#   object missing or NULL   -> the Layer instance
-#   a Sequential model       -> the layer is added in place; the model, invisibly
-#   a tensor, array or list  -> the layer is called on it; its output
+#   first argument missing or NULL  -> the Layer instance
+#   a Sequential model              -> the layer is added in place; the model, invisibly
+#   a tensor, array or list of them -> the layer is called on it; its output
 #
-# `args` holds the constructor arguments, already coerced by the wrapper, or
-# NULL when the call set none: Keras then uses its defaults, which are the
-# spec's (a wrapper's nargs() tells; see _constructor_args() in codegen/view.py).
-# `call_args` maps each call argument the spec declares to its coercer, so
-# such arguments given in `...` go to the call, not the constructor.
-# `inputs` names how `object` enters the call: "inputs" passes it whole;
-# several names spread a list over those parameters (query, value, key).
-# `input_dtype = "float"` (declared in the spec) turns R integer arrays in
-# `object` into doubles: R users build test data with `1:n`, and Keras will not
-# take softmax of an int32 tensor.
+# A wrapper is one call, compose_layer(py_class, name = coercion, ...), with a
+# coercion for each of its arguments. Only the arguments the caller supplied
+# are coerced and sent; Keras's defaults, which the wrapper's usage shows
+# (`python -m codegen drift` keeps them equal), apply to the rest. What a
+# layer's call takes (its inputs, call arguments, input dtype) comes from the
+# generated table `layer_calls` (layer_calls.R), keyed by `py_class`.
 
 # Layer keyword arguments every Keras layer accepts, whatever its spec (the
-# keyword arguments of keras.layers.Layer). `dtype` may be a name or a dtype
-# policy, and `activity_regularizer` a name or a regularizer: Keras resolves
-# both.
+# keyword arguments of keras.layers.Layer).
 layer_kwarg_coercers <- list(
   name = arg_string,
-  dtype = function(x, arg, call) x,
+  dtype = arg_dtype,
   trainable = arg_flag,
   autocast = arg_flag,
-  activity_regularizer = function(x, arg, call) x,
+  activity_regularizer = function(x, arg, call) arg_regularizer(x, arg, nullable = TRUE, call = call),
   input_shape = arg_shape,
   input_dim = function(x, arg, call) arg_integer(x, arg, min = 1, call = call)
 )
 
-compose_layer <- function(object, py_class, args, dots = list(), call_args = list(),
-                          inputs = "inputs", input_dtype = "any", call = rlang::caller_env()) {
+compose_layer <- function(py_class, ...) {
+  frame <- parent.frame()
+  wrapper <- sys.function(-1L)
+  given <- given_arguments(wrapper, sys.call(-1L), frame, parent.frame(2L), layer_calls[[py_class]])
+  input_arg <- names(formals(wrapper))[[1]]
   # Forced first, so nested wrappers create their layers in reading order.
-  object <- if (missing(object)) NULL else object
-  call_kwargs <- NULL
-  if (length(dots)) {
-    routed <- route_dots(dots, call_args, call, taken = names(args))
-    args <- c(args, routed$layer_kwargs)
-    call_kwargs <- routed$call_args
-    if (length(call_kwargs)) {
-      refuse_call_args(object, call_kwargs, call)
-    }
+  object <- if (input_arg %in% given$supplied) get(input_arg, envir = frame)
+  args <- list()
+  for (i in which(...names() %in% given$supplied)) {
+    args[...names()[[i]]] <- list(...elt(i))
   }
-  bridge <- python_bridge()
-  # One crossing into Python builds the layer and composes it (see
-  # inst/python/rkeras_compose.py).
+  dots <- c(eval(quote(list(...)), frame), given$moved)
+  routed <- route_dots(dots, layer_calls[[py_class]], input_arg, frame, taken = names(formals(wrapper)))
+  object <- join_inputs(object, routed$inputs, layer_calls[[py_class]], input_arg, frame)
+  compose_with(py_class, c(args, routed$layer_kwargs), object, routed$call_args,
+    layer_calls[[py_class]], input_arg, frame)
+}
+
+compose_with <- function(py_class, args, object, call_kwargs, layer, input_arg, call) {
   if (is.null(object)) {
-    # Building a layer is the hot path of model code; it touches nothing else.
-    layer <- bridge$call(bridge$compose, list(py_class, args))
-    check_python_failure(layer, call)
-    return(new_layer_instance(layer, call_args, inputs, input_dtype))
+    refuse_call_args(call_kwargs, "is `NULL`", input_arg, call)
+    return(with_python_errors(compose_functions()$compose(py_class, args), call))
   }
-  result <- bridge$call(bridge$compose, list(
-    py_class, args, prepare_inputs(object, inputs, input_dtype, bridge$hold, call),
-    python_elements(call_kwargs, bridge$hold), spread_input_names(inputs)
-  ))
-  check_python_failure(result, call)
-  # None back means a Sequential model took the layer.
-  if (inherits(result, "python.builtin.NoneType")) {
+  if (is_instance(object, "keras.Sequential")) {
+    refuse_call_args(call_kwargs, "is a sequential model", input_arg, call)
+    with_python_errors(compose_functions()$compose(py_class, args, object), call)
     return(invisible(object))
   }
-  as_layer_output(result)
+  object <- as_layer_input(object, input_arg, layer$input_dtype, call)
+  with_python_errors(
+    compose_functions()$compose(py_class, args, object, call_kwargs, spread_input_names(layer)),
+    call, input_arg
+  )
 }
 
-# Several outputs (`return_attention_scores = TRUE`) arrive as a Python tuple,
-# which R users index as a list; a single tensor is already what R hands back,
-# and converting it again would only cost time.
-as_layer_output <- function(result) {
-  if (inherits(result, c("python.builtin.tuple", "python.builtin.list", "python.builtin.dict"))) {
-    return(reticulate::py_to_r(result))
+# Which of the wrapper's arguments the caller supplied, by R's matching of
+# the call as written. missing() cannot tell: it is TRUE for an argument
+# passed on from a caller's own missing argument, even one with a default.
+#
+# R matches a name partially to an argument before `...`: `value =` would
+# land in `value_dim`. That is never silent here. A partial name that is one
+# of the layer's call inputs or call arguments (`value` of
+# layer_multi_head_attention()) is moved back to `...`, where it belongs; any
+# other is an error naming both.
+given_arguments <- function(wrapper, wrapper_call, frame, caller, layer) {
+  formal_names <- names(formals(wrapper))
+  before_dots <- formal_names[seq_len(match("...", formal_names) - 1L)]
+  matched <- match.call(wrapper, wrapper_call, expand.dots = FALSE, envir = caller)
+  supplied <- setdiff(names(matched)[-1], "...")
+  spelt <- names(match.call(function(...) NULL, wrapper_call, envir = caller))[-1]
+  moved <- list()
+  for (name in setdiff(spelt, c(formal_names, ""))) {
+    target <- before_dots[startsWith(before_dots, name)]
+    if (length(target) != 1L || target %in% spelt) {
+      next
+    }
+    if (name %in% c(routed_input_names(layer), names(layer$call_args))) {
+      moved[name] <- list(get(target, envir = frame))
+      supplied <- setdiff(supplied, target)
+    } else {
+      cli::cli_abort(
+        c(
+          "{.arg {name}} is not an argument of {.fn {wrapper_name(wrapper_call)}}.",
+          "x" = "R would match it partially to {.arg {target}}.",
+          "i" = "Write {.arg {target}} in full."
+        ),
+        call = frame, class = "rkeras_arg_error"
+      )
+    }
   }
-  result
+  required <- formal_names[vapply(formals(wrapper), function(x) is.symbol(x) && !nzchar(as.character(x)), TRUE)]
+  absent <- setdiff(required, c(supplied, formal_names[[1]], "..."))
+  if (length(absent)) {
+    cli::cli_abort(
+      "{.arg {absent[[1]]}} is missing, with no default: {.fn {wrapper_name(wrapper_call)}} needs it.",
+      call = frame, class = "rkeras_arg_error"
+    )
+  }
+  list(supplied = supplied, moved = moved)
 }
 
-# `object` as the layer's call takes it and Python receives it, for the
-# wrapper and for a layer instance alike, in one pass: R integer arrays as
-# doubles where the spec declares float inputs, Python objects in holders
-# where `hold` (see python_elements()), and no more inputs than a
-# spread-input layer has.
-prepare_inputs <- function(object, inputs, input_dtype, hold, call) {
-  if (length(inputs) > 1L) {
-    check_spread_inputs(object, inputs, call)
-  }
-  to_float <- input_dtype == "float"
-  if (is.list(object)) {
-    return(python_elements(object, hold, to_float))
-  }
-  python_elements(list(object), hold, to_float)[[1]]
+wrapper_name <- function(wrapper_call) {
+  name <- wrapper_call[[1]]
+  if (is.symbol(name)) as.character(name) else deparse(name)[[1]]
+}
+
+# Inputs a caller may name in `...`: query, value and key of a multi-input
+# attention layer.
+routed_input_names <- function(layer) {
+  if (length(layer$inputs) > 1L) layer$inputs else character()
 }
 
 # Several call inputs (query, value, key) tell Python to spread a list over
-# them; NULL means the layer takes `object` whole.
-spread_input_names <- function(inputs) {
-  if (length(inputs) > 1L) inputs
+# them; NULL means the layer takes its input whole.
+spread_input_names <- function(layer) {
+  if (length(layer$inputs) > 1L) as.list(layer$inputs)
 }
 
-check_spread_inputs <- function(object, inputs, call) {
-  if (is.list(object) && !inherits(object, "python.builtin.object") &&
-    length(object) > length(inputs)) {
-    cli::cli_abort(
-      "{.arg object} must be a list of at most {length(inputs)} tensors ({.arg {inputs}}), not a list of length {length(object)}.",
-      call = call, class = "rkeras_arg_error"
-    )
-  }
-}
-
-# Split named `...` into call arguments (coerced by their declared types) and
-# the layer keyword arguments in `layer_kwargs`; anything else is an error.
-# `taken` names the wrapper's own formal arguments: one that is also a layer
-# keyword argument (such as `input_dim` of layer_embedding()) never reaches
-# `...`, so the error message leaves it out.
-route_dots <- function(dots, call_args, call, layer_kwargs = layer_kwarg_coercers,
+# Sort `...` into the layer's inputs (extra positional inputs of a merging
+# layer; query, value, key by name), its call arguments (coerced by their
+# declared types) and the layer keyword arguments; anything else is an error
+# with a did-you-mean. `taken` names the wrapper's own arguments: one that is
+# also a layer keyword argument (`input_dim` of layer_embedding()) never
+# reaches `...`, so the error message leaves it out.
+route_dots <- function(dots, layer, input_arg, call, layer_kwargs = layer_kwarg_coercers,
                        taken = character()) {
-  routed <- list(layer_kwargs = list(), call_args = list())
+  routed <- list(inputs = list(), layer_kwargs = list(), call_args = list())
   names <- names(dots) %||% rep("", length(dots))
+  input_names <- routed_input_names(layer)
   for (i in seq_along(dots)) {
     name <- names[[i]]
     value <- dots[[i]]
     if (!nzchar(name)) {
-      cli::cli_abort(
-        c(
-          "Every argument in {.arg ...} must be named.",
-          "x" = "Argument {i} of {.arg ...} is unnamed: {describe_value(value)}."
-        ),
-        call = call, class = "rkeras_arg_error"
-      )
-    }
-    if (!is.null(call_args[[name]])) {
+      if (!isTRUE(layer$variadic)) {
+        cli::cli_abort(
+          c(
+            "Every argument in {.arg ...} must be named.",
+            "x" = "Argument {i} of {.arg ...} is unnamed: {describe_value(value)}.",
+            "i" = "The layer's inputs go in {.arg {input_arg}}."
+          ),
+          call = call, class = "rkeras_arg_error"
+        )
+      }
+      routed$inputs <- c(routed$inputs, list(value))
+    } else if (name %in% input_names) {
+      routed$inputs[name] <- list(value)
+    } else if (!is.null(layer$call_args[[name]])) {
       if (!is.null(value)) {
-        routed$call_args[[name]] <- call_args[[name]](value, name, call = call)
+        routed$call_args[name] <- list(arg_coercers[[layer$call_args[[name]]]](value, name, call = call))
       }
     } else if (!is.null(layer_kwargs[[name]])) {
-      routed$layer_kwargs[[name]] <- layer_kwargs[[name]](value, name, call = call)
+      routed$layer_kwargs[name] <- list(layer_kwargs[[name]](value, name, call = call))
+    } else if (isTRUE(layer$open_call_args)) {
+      routed$call_args[name] <- list(value)
     } else {
-      abort_unknown_dot(name, names(call_args), setdiff(names(layer_kwargs), taken), call)
+      abort_unknown_dot(
+        name, c(input_names, names(layer$call_args)), setdiff(names(layer_kwargs), taken), call
+      )
     }
   }
   routed
+}
+
+# The layer's inputs, from the first argument and what `...` added to it:
+# a merging layer's further inputs (`layer_add(a, b)`), or query, value and
+# key given by name.
+join_inputs <- function(object, extra, layer, input_arg, call) {
+  if (!length(extra)) {
+    return(object)
+  }
+  if (isTRUE(layer$variadic)) {
+    first <- if (is.list(object) && !is_python_object(object)) object else list(object)
+    return(c(first, extra))
+  }
+  if (!is.null(object)) {
+    cli::cli_abort(
+      c(
+        "Give the inputs either as {.arg {input_arg}} or by name, not both.",
+        "x" = "Got {.arg {input_arg}} and {.arg {names(extra)}}."
+      ),
+      call = call, class = "rkeras_arg_error"
+    )
+  }
+  if (is.null(extra$query)) {
+    cli::cli_abort("{.arg query} is missing: the layer needs a query input.", call = call, class = "rkeras_arg_error")
+  }
+  extra[intersect(layer$inputs, names(extra))]
+}
+
+# The first argument as the layer's call takes it: a tensor, an R array, or
+# a list of them (a data.frame of numeric columns as a matrix), with R
+# integer arrays as doubles where the layer computes in floats. Anything else
+# is an error that names the argument and says what it received.
+as_layer_input <- function(x, arg, input_dtype, call) {
+  if (is.data.frame(x)) {
+    x <- data_frame_matrix(x, arg, call)
+  }
+  if (is_python_object(x)) {
+    return(x)
+  }
+  if (is.numeric(x) || is.logical(x)) {
+    if (length(x) == 0L) {
+      abort_arg(arg, "a tensor, an R array or a list of them", x, call = call)
+    }
+    if (identical(input_dtype, "float") && is.integer(x)) {
+      storage.mode(x) <- "double"
+    }
+    return(x)
+  }
+  if (is.list(x) && length(x) && is.null(dim(x))) {
+    for (i in seq_along(x)) {
+      if (!is.null(x[[i]])) {
+        x[i] <- list(as_layer_input(x[[i]], sprintf("%s[[%d]]", arg, i), input_dtype, call))
+      }
+    }
+    return(x)
+  }
+  abort_arg(arg, "a tensor, an R array, a list of them, a sequential model or `NULL`", x, call = call)
+}
+
+data_frame_matrix <- function(x, arg, call) {
+  numeric <- vapply(x, function(column) is.numeric(column) || is.logical(column), TRUE)
+  if (!all(numeric)) {
+    cli::cli_abort(
+      c(
+        "{.arg {arg}} is a data frame with non-numeric column{?s} {.field {names(x)[!numeric]}}.",
+        "i" = "Keras takes numbers: encode such columns as numbers (e.g. with {.fn model.matrix}) first."
+      ),
+      call = call, class = "rkeras_arg_error"
+    )
+  }
+  matrix <- as.matrix(x)
+  storage.mode(matrix) <- "double"
+  unname(matrix)
 }
 
 abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call) {
@@ -174,17 +275,13 @@ closest_name <- function(name, known) {
   known[[which.min(distance)]]
 }
 
-refuse_call_args <- function(object, call_kwargs, call) {
-  why <- if (is.null(object)) {
-    "`object` is `NULL`"
-  } else if (is_instance(object, "keras.Sequential")) {
-    "`object` is a sequential model"
-  }
-  if (!is.null(why)) {
+refuse_call_args <- function(call_kwargs, why, input_arg, call) {
+  if (length(call_kwargs)) {
+    what <- if (length(call_kwargs) == 1L) "Call argument" else "Call arguments"
     cli::cli_abort(
       c(
-        "Call argument{?s} {.arg {names(call_kwargs)}} can only be used when {.arg object} is a tensor or array.",
-        "x" = "Here {why}, so the layer is not called.",
+        "{what} {.arg {names(call_kwargs)}} can only be used when {.arg {input_arg}} is a tensor or array.",
+        "x" = "Here {.arg {input_arg}} {why}, so the layer is not called.",
         "i" = "Call the layer instead: {.code layer <- ...; layer(inputs, {names(call_kwargs)[[1]]} = ...)}."
       ),
       call = call, class = "rkeras_arg_error"

@@ -48,31 +48,31 @@ describe_value <- function(x) {
   sprintf("an object of class <%s>", class(x)[[1]])
 }
 
-# Run `expr`, turning a Python exception into an R error raised from `call`.
-# Keras's own messages already name the argument; we keep them and drop the
-# traceback.
-with_python_errors <- function(expr, call) {
+# Run `expr`, turning a Python exception into one classed R error raised
+# from `call`: the one error path from Python to an R user. Keras's own
+# messages already name the argument; we keep them and drop the traceback.
+# `input` names the wrapper argument that carried the layer's inputs, for
+# errors raised while the layer was called on them.
+with_python_errors <- function(expr, call, input = "object") {
   tryCatch(expr, error = function(e) {
     py_error <- python_error(e)
     if (is.null(py_error)) {
       stop(e)
     }
-    abort_python_error(py_error, call)
+    abort_python_error(py_error, call, input)
   })
 }
 
-# `result` of a function in inst/python/rkeras_compose.py, which returns its
-# exceptions as a Failure instead of raising them.
-check_python_failure <- function(result, call) {
-  if (inherits(result, "rkeras_compose.Failure")) {
-    abort_python_error(python_error_parts(result$type, result$message), call)
+abort_python_error <- function(py_error, call, input = "object") {
+  # rkeras_compose.py re-raises a failed layer call as LayerCallError, with
+  # the original type at the start of the message.
+  context <- NULL
+  if (py_error$type == "LayerCallError") {
+    py_error <- python_error_parts(sub(":.*$", "", py_error$value), sub("^[^:]*: ", "", py_error$value))
+    context <- c("i" = "The layer could not be called on {.arg {input}}.")
   }
-  result
-}
-
-abort_python_error <- function(py_error, call) {
   cli::cli_abort(
-    c("{py_error$value}", "i" = "Raised in Python as {.cls {py_error$type}}."),
+    c("{py_error$value}", context, "i" = "Raised in Python as {.cls {py_error$type}}."),
     call = call,
     class = c(paste0("rkeras_python_", py_error$type), "rkeras_python_error")
   )
@@ -99,12 +99,14 @@ python_error <- function(e) {
   python_error_parts(found[[2]], found[[3]])
 }
 
-# Keras styles some messages with terminal escapes and appends a dump of the
+# Keras styles some messages with terminal escapes, wraps call errors in an
+# "Exception encountered when calling ..." header and appends a dump of the
 # call's arguments ("Arguments received by ..."), and reticulate 1.28 gives
 # the exception's full dotted class; an R user needs none of them.
 python_error_parts <- function(type, value) {
   value <- sub("\n+Detailed traceback:.*$", "", value)
   value <- sub("\\s*Arguments received by [^\n]*:.*$", "", value)
+  value <- sub("^\\s*Exception encountered when calling [^\n]*\n+", "", value)
   type <- sub(".*\\.", "", gsub("^<class |[<>'\"]", "", type))
   list(type = type, value = trimws(cli::ansi_strip(value)))
 }

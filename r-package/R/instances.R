@@ -29,62 +29,79 @@
 #' dim(as.array(mha(query, value)))
 NULL
 
-# A layer instance, as a wrapper returns it for a NULL `object`: an R function
-# that calls the layer, carrying the Python object the way reticulate's own
-# wrappers do (its class vector and the `py_object` attribute), so `$`,
+# Every Keras layer that reaches R, from a wrapper, `model$layers`,
+# get_layer() or load_model(), comes through reticulate's documented
+# conversion hook for callables, so each is the same kind of R object: a
+# function that calls the layer with its call arguments checked, carrying the
+# Python object (reticulate adds its class vector and `py_object`), so `$`,
 # print() and passing it back to Python work as on any reticulate object.
-#
-# Building it here, rather than through reticulate::py_to_r(), saves a second
-# conversion of the layer on every construction, and lets a call of the
-# instance coerce its arguments by the types the spec declares, exactly as
-# the wrapper does:
 #
 #   layer <- layer_attention()
 #   layer(list(query, value), return_attention_scores = TRUE)
 #   mha <- layer_multi_head_attention(num_heads = 2, key_dim = 4)
 #   mha(query, value)
-new_layer_instance <- function(layer, call_args, inputs, input_dtype) {
-  instance <- function(object, ...) {
-    call_layer_instance(layer, object, list(...), call_args, inputs, input_dtype)
+#' @exportS3Method reticulate::py_to_r_wrapper
+py_to_r_wrapper.keras.src.layers.layer.Layer <- function(x) {
+  force(x)
+  function(object, ...) {
+    call_layer_instance(x, object, list(...))
   }
-  attributes(instance) <- list(class = class(layer), py_object = layer)
-  instance
 }
 
-call_layer_instance <- function(layer, object, dots, call_args, inputs, input_dtype,
-                                call = rlang::caller_env()) {
+call_layer_instance <- function(layer, object, dots, call = rlang::caller_env()) {
+  info <- layer_call_info(layer)
   if (missing(object)) {
     cli::cli_abort(
-      "{.arg object}, the input{?s} {.arg {inputs}} to call the layer on, is missing.",
+      "{.arg object}, the input{?s} {.arg {info$inputs}} to call the layer on, is missing.",
       call = call, class = "rkeras_arg_error"
     )
   }
   named <- nzchar(names(dots) %||% rep("", length(dots)))
   if (any(!named)) {
-    object <- spread_extra_inputs(object, dots[!named], inputs, call)
+    object <- spread_extra_inputs(object, dots[!named], info, call)
   }
-  call_kwargs <- route_dots(dots[named], call_args, call, layer_kwargs = list())$call_args
-  bridge <- python_bridge()
-  result <- bridge$call(bridge$call_layer, list(
-    layer, prepare_inputs(object, inputs, input_dtype, bridge$hold, call),
-    python_elements(call_kwargs, bridge$hold), spread_input_names(inputs)
-  ))
-  check_python_failure(result, call)
-  as_layer_output(result)
+  routed <- route_dots(dots[named], info, "object", call, layer_kwargs = list())
+  object <- join_inputs(object, routed$inputs, info, "object", call)
+  object <- as_layer_input(object, "object", info$input_dtype, call)
+  with_python_errors(
+    compose_functions()$call_layer(layer, object, routed$call_args, spread_input_names(info)),
+    call
+  )
+}
+
+# How `layer`'s call is checked: its class's entry in the generated
+# `layer_calls` table, found by the class path R sees (a subclass finds its
+# nearest wrapped ancestor). A layer of a class rkeras does not wrap, such as
+# a custom one, takes its input whole and any named call argument as given.
+layer_call_info <- function(layer) {
+  index <- the$layer_call_index %||% layer_call_index()
+  for (class in class(layer)) {
+    if (!is.null(index[[class]])) {
+      return(index[[class]])
+    }
+  }
+  list(inputs = "inputs", call_args = NULL, open_call_args = TRUE)
+}
+
+layer_call_index <- function() {
+  paths <- compose_module()$class_paths(as.list(names(layer_calls)))
+  the$layer_call_index <- stats::setNames(layer_calls, unlist(paths))
+  the$layer_call_index
 }
 
 # `mha(query, value)`: as in Keras, a layer with several inputs takes them
 # positionally; they join `object` as one list.
-spread_extra_inputs <- function(object, extra, inputs, call) {
-  if (length(inputs) == 1L || is.list(object) && !inherits(object, "python.builtin.object")) {
+spread_extra_inputs <- function(object, extra, info, call) {
+  if (length(info$inputs) == 1L && !isTRUE(info$variadic) ||
+    is.list(object) && !is_python_object(object)) {
     cli::cli_abort(
       c(
         "Arguments in {.arg ...} must be named.",
         "x" = "Got {length(extra)} unnamed argument{?s} after {.arg object}: {describe_value(extra[[1]])}.",
-        "i" = if (length(inputs) == 1L) {
+        "i" = if (length(info$inputs) == 1L) {
           "This layer takes one input, {.arg object}."
         } else {
-          "Give the inputs {.arg {inputs}} either as one list or one by one, not both."
+          "Give the inputs {.arg {info$inputs}} either as one list or one by one, not both."
         }
       ),
       call = call, class = "rkeras_arg_error"

@@ -6,13 +6,14 @@
 #' It takes as input a list of tensors, all of the same shape, and returns a
 #' single tensor (also of the same shape).
 #'
-#' @param object Object to compose the layer with: a list of tensors or arrays of the same
-#'   shape, a sequential model, or `NULL`.
-#' @param ... For forward/backward compatability.
+#' @param inputs The inputs to merge: a list of tensors or arrays of the same shape (more
+#'   may follow in `...`), a sequential model, or `NULL`.
+#' @param ... Further inputs, merged with the first (`layer_add(a, b)`), and layer
+#'   keyword arguments such as `name`.
 #'
 #' @returns
 #' The return value depends on the value provided for the first argument.
-#' If `object` is:
+#' If `inputs` is:
 #' - a [`keras_model_sequential()`][keras_model_sequential()], then the layer is
 #'   added to the sequential model (which is modified in place). To enable
 #'   piping, the sequential model is also returned, invisibly.
@@ -42,14 +43,8 @@
 #'
 #' # Eagerly, on R arrays.
 #' layer_add(list(array(1, dim = c(2, 3)), array(2, dim = c(2, 3))))
-layer_add <- function(object, ...) {
+layer_add <- function(inputs, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.Add",
-    args = list(),
-    dots = list(...),
-    call_args = list(),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.Add"
   )
 }

@@ -80,20 +80,8 @@
 #' dim(result[[2]]) # scores: 2 8 4
 layer_additive_attention <- function(object, use_scale = TRUE, dropout = 0, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.AdditiveAttention",
-    args = if (nargs() > !missing(object)) list(
-      use_scale = arg_flag(use_scale, "use_scale"),
-      dropout = arg_number(dropout, "dropout", min = 0, max = 1, max_open = TRUE)
-    ),
-    dots = list(...),
-    call_args = list(
-      mask = arg_tensors,
-      training = arg_flag,
-      return_attention_scores = arg_flag,
-      use_causal_mask = arg_flag
-    ),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.AdditiveAttention",
+    use_scale = arg_flag(use_scale, "use_scale"),
+    dropout = arg_number(dropout, "dropout", min = 0, max = 1, max_open = TRUE)
   )
 }

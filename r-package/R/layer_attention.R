@@ -86,22 +86,10 @@
 layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropout = 0,
                             seed = NULL, ...) {
   compose_layer(
-    object,
-    py_class = "rkeras_backend.Attention",
-    args = if (nargs() > !missing(object)) list(
-      use_scale = arg_flag(use_scale, "use_scale"),
-      score_mode = arg_choice(score_mode, "score_mode", c("dot", "concat")),
-      dropout = arg_number(dropout, "dropout", min = 0, max = 1, max_open = TRUE),
-      seed = arg_integer(seed, "seed", nullable = TRUE)
-    ),
-    dots = list(...),
-    call_args = list(
-      mask = arg_tensors,
-      return_attention_scores = arg_flag,
-      training = arg_flag,
-      use_causal_mask = arg_flag
-    ),
-    inputs = "inputs",
-    input_dtype = "float"
+    "rkeras_backend.Attention",
+    use_scale = arg_flag(use_scale, "use_scale"),
+    score_mode = arg_choice(score_mode, "score_mode", c("dot", "concat")),
+    dropout = arg_number(dropout, "dropout", min = 0, max = 1, max_open = TRUE),
+    seed = arg_integer(seed, "seed", nullable = TRUE)
   )
 }

@@ -7,15 +7,16 @@
 #' concatenation axis, and returns a single tensor that is the concatenation
 #' of all inputs.
 #'
-#' @param object Object to compose the layer with: a list of tensors or arrays of the same
-#'   shape except along `axis`, a sequential model, or `NULL`.
+#' @param inputs The inputs to merge: a list of tensors or arrays of the same shape except
+#'   along `axis` (more may follow in `...`), a sequential model, or `NULL`.
+#' @param ... Further inputs, merged with the first (`layer_add(a, b)`), and layer
+#'   keyword arguments such as `name`.
 #' @param axis Axis along which to concatenate, counted from 1 as in R; negative
 #'   values count from the end, so the default `-1` is the last axis.
-#' @param ... For forward/backward compatability.
 #'
 #' @returns
 #' The return value depends on the value provided for the first argument.
-#' If `object` is:
+#' If `inputs` is:
 #' - a [`keras_model_sequential()`][keras_model_sequential()], then the layer is
 #'   added to the sequential model (which is modified in place). To enable
 #'   piping, the sequential model is also returned, invisibly.
@@ -44,16 +45,9 @@
 #' a <- array(1:20, dim = c(2, 2, 5))
 #' b <- array(21:30, dim = c(2, 1, 5))
 #' dim(layer_concatenate(list(a, b), axis = 2)) # 2 3 5
-layer_concatenate <- function(object, axis = -1L, ...) {
+layer_concatenate <- function(inputs, ..., axis = -1L) {
   compose_layer(
-    object,
-    py_class = "keras.layers.Concatenate",
-    args = if (nargs() > !missing(object)) list(
-      axis = arg_axis(axis, "axis")
-    ),
-    dots = list(...),
-    call_args = list(),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.Concatenate",
+    axis = arg_axis(axis, "axis")
   )
 }

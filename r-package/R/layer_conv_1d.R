@@ -84,29 +84,22 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
                           bias_regularizer = NULL, activity_regularizer = NULL,
                           kernel_constraint = NULL, bias_constraint = NULL, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.Conv1D",
-    args = list(
-      filters = arg_integer(filters, "filters", min = 1),
-      kernel_size = arg_integers(kernel_size, "kernel_size"),
-      strides = arg_integers(strides, "strides"),
-      padding = arg_choice(padding, "padding", c("valid", "same", "causal")),
-      data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
-      dilation_rate = arg_integers(dilation_rate, "dilation_rate"),
-      groups = arg_integer(groups, "groups", min = 1),
-      activation = activation,
-      use_bias = arg_flag(use_bias, "use_bias"),
-      kernel_initializer = kernel_initializer,
-      bias_initializer = bias_initializer,
-      kernel_regularizer = kernel_regularizer,
-      bias_regularizer = bias_regularizer,
-      activity_regularizer = activity_regularizer,
-      kernel_constraint = kernel_constraint,
-      bias_constraint = bias_constraint
-    ),
-    dots = list(...),
-    call_args = list(),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.Conv1D",
+    filters = arg_integer(filters, "filters", min = 1),
+    kernel_size = arg_integers(kernel_size, "kernel_size"),
+    strides = arg_integers(strides, "strides"),
+    padding = arg_choice(padding, "padding", c("valid", "same", "causal")),
+    data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
+    dilation_rate = arg_integers(dilation_rate, "dilation_rate"),
+    groups = arg_integer(groups, "groups", min = 1),
+    activation = arg_activation(activation, "activation", nullable = TRUE),
+    use_bias = arg_flag(use_bias, "use_bias"),
+    kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer"),
+    bias_initializer = arg_initializer(bias_initializer, "bias_initializer"),
+    kernel_regularizer = arg_regularizer(kernel_regularizer, "kernel_regularizer", nullable = TRUE),
+    bias_regularizer = arg_regularizer(bias_regularizer, "bias_regularizer", nullable = TRUE),
+    activity_regularizer = arg_regularizer(activity_regularizer, "activity_regularizer", nullable = TRUE),
+    kernel_constraint = arg_constraint(kernel_constraint, "kernel_constraint", nullable = TRUE),
+    bias_constraint = arg_constraint(bias_constraint, "bias_constraint", nullable = TRUE)
   )
 }

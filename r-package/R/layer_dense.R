@@ -78,28 +78,19 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
                         bias_constraint = NULL, lora_rank = NULL, lora_alpha = NULL,
                         quantization_config = NULL, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.Dense",
-    args = list(
-      units = arg_integer(units, "units", min = 1),
-      activation = activation,
-      use_bias = arg_flag(use_bias, "use_bias"),
-      kernel_initializer = kernel_initializer,
-      bias_initializer = bias_initializer,
-      kernel_regularizer = kernel_regularizer,
-      bias_regularizer = bias_regularizer,
-      activity_regularizer = activity_regularizer,
-      kernel_constraint = kernel_constraint,
-      bias_constraint = bias_constraint,
-      lora_rank = arg_integer(lora_rank, "lora_rank", min = 1, nullable = TRUE),
-      lora_alpha = arg_number(lora_alpha, "lora_alpha", nullable = TRUE),
-      quantization_config = quantization_config
-    ),
-    dots = list(...),
-    call_args = list(
-      training = arg_flag
-    ),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.Dense",
+    units = arg_integer(units, "units", min = 1),
+    activation = arg_activation(activation, "activation", nullable = TRUE),
+    use_bias = arg_flag(use_bias, "use_bias"),
+    kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer"),
+    bias_initializer = arg_initializer(bias_initializer, "bias_initializer"),
+    kernel_regularizer = arg_regularizer(kernel_regularizer, "kernel_regularizer", nullable = TRUE),
+    bias_regularizer = arg_regularizer(bias_regularizer, "bias_regularizer", nullable = TRUE),
+    activity_regularizer = arg_regularizer(activity_regularizer, "activity_regularizer", nullable = TRUE),
+    kernel_constraint = arg_constraint(kernel_constraint, "kernel_constraint", nullable = TRUE),
+    bias_constraint = arg_constraint(bias_constraint, "bias_constraint", nullable = TRUE),
+    lora_rank = arg_integer(lora_rank, "lora_rank", min = 1, nullable = TRUE),
+    lora_alpha = arg_number(lora_alpha, "lora_alpha", nullable = TRUE),
+    quantization_config = arg_py_object(quantization_config, "quantization_config", nullable = TRUE)
   )
 }

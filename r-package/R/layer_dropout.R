@@ -52,18 +52,9 @@
 #' layer_dropout(x, rate = 0.5, seed = 1, training = TRUE)  # about half zeroed, rest doubled
 layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.Dropout",
-    args = list(
-      rate = arg_number(rate, "rate", min = 0, max = 1),
-      noise_shape = arg_shape(noise_shape, "noise_shape", nullable = TRUE),
-      seed = arg_integer(seed, "seed", nullable = TRUE)
-    ),
-    dots = list(...),
-    call_args = list(
-      training = arg_flag
-    ),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.Dropout",
+    rate = arg_number(rate, "rate", min = 0, max = 1),
+    noise_shape = arg_shape(noise_shape, "noise_shape", nullable = TRUE),
+    seed = arg_integer(seed, "seed", nullable = TRUE)
   )
 }

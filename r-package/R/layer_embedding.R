@@ -68,22 +68,16 @@ layer_embedding <- function(object, input_dim, output_dim,
                             mask_zero = FALSE, weights = NULL, lora_rank = NULL,
                             lora_alpha = NULL, quantization_config = NULL, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.Embedding",
-    args = list(
-      input_dim = arg_integer(input_dim, "input_dim", min = 1),
-      output_dim = arg_integer(output_dim, "output_dim", min = 1),
-      embeddings_initializer = embeddings_initializer,
-      embeddings_regularizer = embeddings_regularizer,
-      embeddings_constraint = embeddings_constraint,
-      mask_zero = arg_flag(mask_zero, "mask_zero"),
-      weights = weights,
-      lora_rank = arg_integer(lora_rank, "lora_rank", min = 1, nullable = TRUE),
-      lora_alpha = arg_number(lora_alpha, "lora_alpha", nullable = TRUE),
-      quantization_config = quantization_config
-    ),
-    dots = list(...),
-    call_args = list(),
-    inputs = "inputs"
+    "keras.layers.Embedding",
+    input_dim = arg_integer(input_dim, "input_dim", min = 1),
+    output_dim = arg_integer(output_dim, "output_dim", min = 1),
+    embeddings_initializer = arg_initializer(embeddings_initializer, "embeddings_initializer"),
+    embeddings_regularizer = arg_regularizer(embeddings_regularizer, "embeddings_regularizer", nullable = TRUE),
+    embeddings_constraint = arg_constraint(embeddings_constraint, "embeddings_constraint", nullable = TRUE),
+    mask_zero = arg_flag(mask_zero, "mask_zero"),
+    weights = arg_tensor(weights, "weights", nullable = TRUE),
+    lora_rank = arg_integer(lora_rank, "lora_rank", min = 1, nullable = TRUE),
+    lora_alpha = arg_number(lora_alpha, "lora_alpha", nullable = TRUE),
+    quantization_config = arg_py_object(quantization_config, "quantization_config", nullable = TRUE)
   )
 }

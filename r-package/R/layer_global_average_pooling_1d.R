@@ -54,17 +54,8 @@
 layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims = FALSE,
                                             ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.GlobalAveragePooling1D",
-    args = if (nargs() > !missing(object)) list(
-      data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
-      keepdims = arg_flag(keepdims, "keepdims")
-    ),
-    dots = list(...),
-    call_args = list(
-      mask = arg_tensor
-    ),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.GlobalAveragePooling1D",
+    data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
+    keepdims = arg_flag(keepdims, "keepdims")
   )
 }

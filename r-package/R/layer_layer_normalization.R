@@ -77,23 +77,16 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
                                       gamma_regularizer = NULL, beta_constraint = NULL,
                                       gamma_constraint = NULL, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.LayerNormalization",
-    args = if (nargs() > !missing(object)) list(
-      axis = arg_axis(axis, "axis"),
-      epsilon = arg_number(epsilon, "epsilon", min = 0),
-      center = arg_flag(center, "center"),
-      scale = arg_flag(scale, "scale"),
-      beta_initializer = beta_initializer,
-      gamma_initializer = gamma_initializer,
-      beta_regularizer = beta_regularizer,
-      gamma_regularizer = gamma_regularizer,
-      beta_constraint = beta_constraint,
-      gamma_constraint = gamma_constraint
-    ),
-    dots = list(...),
-    call_args = list(),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.LayerNormalization",
+    axis = arg_axis(axis, "axis"),
+    epsilon = arg_number(epsilon, "epsilon", min = 0),
+    center = arg_flag(center, "center"),
+    scale = arg_flag(scale, "scale"),
+    beta_initializer = arg_initializer(beta_initializer, "beta_initializer"),
+    gamma_initializer = arg_initializer(gamma_initializer, "gamma_initializer"),
+    beta_regularizer = arg_regularizer(beta_regularizer, "beta_regularizer", nullable = TRUE),
+    gamma_regularizer = arg_regularizer(gamma_regularizer, "gamma_regularizer", nullable = TRUE),
+    beta_constraint = arg_constraint(beta_constraint, "beta_constraint", nullable = TRUE),
+    gamma_constraint = arg_constraint(gamma_constraint, "gamma_constraint", nullable = TRUE)
   )
 }

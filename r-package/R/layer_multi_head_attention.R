@@ -23,12 +23,12 @@
 #' Finally, the result tensor with the last dimension as `value_dim` can take
 #' a linear projection and return.
 #'
-#' The layer is called with `object = list(query, value)` or
-#' `list(query, value, key)`.
+#' The layer is called with `inputs = list(query, value)` or
+#' `list(query, value, key)`, or with `query =`, `value =` and `key =` named.
 #'
-#' @param object Object to compose the layer with: `list(query, value)` or
-#'   `list(query, value, key)` of tensors or arrays, spread over the layer's
-#'   `query`, `value` and `key` call inputs; a sequential model; or `NULL`.
+#' @param inputs The inputs: `list(query, value)` or `list(query, value, key)` of tensors
+#'   or arrays, spread over the layer's `query`, `value` and `key` call inputs
+#'   (which may also be given by name); a sequential model; or `NULL`.
 #' @param num_heads Number of attention heads.
 #' @param key_dim Size of each attention head for query and key.
 #' @param value_dim Size of each attention head for value.
@@ -61,7 +61,7 @@
 #'
 #' @returns
 #' The return value depends on the value provided for the first argument.
-#' If `object` is:
+#' If `inputs` is:
 #' - a [`keras_model_sequential()`][keras_model_sequential()], then the layer is
 #'   added to the sequential model (which is modified in place). To enable
 #'   piping, the sequential model is also returned, invisibly.
@@ -119,7 +119,7 @@
 #'   num_heads = 2, key_dim = 4, return_attention_scores = TRUE
 #' )
 #' dim(result[[2]]) # 3 2 5 5
-layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = NULL,
+layer_multi_head_attention <- function(inputs, num_heads, key_dim, value_dim = NULL,
                                        dropout = 0, use_bias = TRUE, output_shape = NULL,
                                        attention_axes = NULL, sliding_window = NULL,
                                        flash_attention = NULL,
@@ -130,39 +130,24 @@ layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = N
                                        kernel_constraint = NULL, bias_constraint = NULL,
                                        use_gate = FALSE, seed = NULL, ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.MultiHeadAttention",
-    args = list(
-      num_heads = arg_integer(num_heads, "num_heads", min = 1),
-      key_dim = arg_integer(key_dim, "key_dim", min = 1),
-      value_dim = arg_integer(value_dim, "value_dim", min = 1, nullable = TRUE),
-      dropout = arg_number(dropout, "dropout", min = 0, max = 1),
-      use_bias = arg_flag(use_bias, "use_bias"),
-      output_shape = arg_integers(output_shape, "output_shape", nullable = TRUE),
-      attention_axes = arg_axis(attention_axes, "attention_axes", nullable = TRUE),
-      sliding_window = arg_integer(sliding_window, "sliding_window", min = 1, nullable = TRUE),
-      flash_attention = arg_flag(flash_attention, "flash_attention", nullable = TRUE),
-      kernel_initializer = kernel_initializer,
-      bias_initializer = bias_initializer,
-      kernel_regularizer = kernel_regularizer,
-      bias_regularizer = bias_regularizer,
-      activity_regularizer = activity_regularizer,
-      kernel_constraint = kernel_constraint,
-      bias_constraint = bias_constraint,
-      use_gate = arg_flag(use_gate, "use_gate"),
-      seed = arg_integer(seed, "seed", nullable = TRUE)
-    ),
-    dots = list(...),
-    call_args = list(
-      query_mask = arg_tensor,
-      value_mask = arg_tensor,
-      key_mask = arg_tensor,
-      attention_mask = arg_tensor,
-      return_attention_scores = arg_flag,
-      training = arg_flag,
-      use_causal_mask = arg_flag
-    ),
-    inputs = c("query", "value", "key"),
-    input_dtype = "float"
+    "keras.layers.MultiHeadAttention",
+    num_heads = arg_integer(num_heads, "num_heads", min = 1),
+    key_dim = arg_integer(key_dim, "key_dim", min = 1),
+    value_dim = arg_integer(value_dim, "value_dim", min = 1, nullable = TRUE),
+    dropout = arg_number(dropout, "dropout", min = 0, max = 1),
+    use_bias = arg_flag(use_bias, "use_bias"),
+    output_shape = arg_integers(output_shape, "output_shape", nullable = TRUE),
+    attention_axes = arg_axis(attention_axes, "attention_axes", nullable = TRUE),
+    sliding_window = arg_integer(sliding_window, "sliding_window", min = 1, nullable = TRUE),
+    flash_attention = arg_flag(flash_attention, "flash_attention", nullable = TRUE),
+    kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer"),
+    bias_initializer = arg_initializer(bias_initializer, "bias_initializer"),
+    kernel_regularizer = arg_regularizer(kernel_regularizer, "kernel_regularizer", nullable = TRUE),
+    bias_regularizer = arg_regularizer(bias_regularizer, "bias_regularizer", nullable = TRUE),
+    activity_regularizer = arg_regularizer(activity_regularizer, "activity_regularizer", nullable = TRUE),
+    kernel_constraint = arg_constraint(kernel_constraint, "kernel_constraint", nullable = TRUE),
+    bias_constraint = arg_constraint(bias_constraint, "bias_constraint", nullable = TRUE),
+    use_gate = arg_flag(use_gate, "use_gate"),
+    seed = arg_integer(seed, "seed", nullable = TRUE)
   )
 }

@@ -23,7 +23,7 @@ test_that("arg_number checks open and closed ranges", {
     "`dropout` must be a number in [0, 1), not the number 1.", fixed = TRUE
   )
   expect_error(arg_number(-0.1, "dropout", min = 0, max = 1), "in [0, 1], not the number -0.1", fixed = TRUE)
-  expect_error(arg_number(NA_real_, "dropout"), "`dropout` must be a number, not `NA`.", fixed = TRUE)
+  expect_error(arg_number(NA_real_, "dropout"), "`dropout` must be a finite number, not `NA`.", fixed = TRUE)
 })
 
 test_that("arg_flag and arg_choice reject near misses", {

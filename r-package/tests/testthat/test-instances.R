@@ -83,40 +83,32 @@ test_that("a Python error from an instance call is one clean message", {
   expect_no_match(conditionMessage(err), "Traceback|Arguments received by")
 })
 
-test_that("Python objects reach Python as the very same objects", {
+test_that("every layer that reaches R is the same kind of callable object", {
   skip_if_no_keras()
-  # Whichever way rkeras calls Python and hands objects over (see
-  # python_bridge()), Python must receive the objects themselves, nested or
-  # not, and R values converted as usual.
-  layer <- layer_dense(units = 1)
-  tensor <- keras_input(shape = 2)
-  sent <- list(layer, list(tensor, "text"), 2.5, NULL)
-  bridge <- rkeras:::python_bridge()
-  received <- bridge$call(bridge$identity, list(rkeras:::python_elements(sent, bridge$hold)))
-  expect_identical(reticulate::py_len(received), 4L)
-  expect_identical(
-    reticulate::py_id(reticulate::py_get_item(received, 0L)), reticulate::py_id(layer)
-  )
-  nested <- reticulate::py_get_item(received, 1L)
-  expect_identical(reticulate::py_id(reticulate::py_get_item(nested, 0L)), reticulate::py_id(tensor))
-  expect_identical(reticulate::py_to_r(reticulate::py_get_item(nested, 1L)), "text")
-  expect_identical(reticulate::py_to_r(reticulate::py_get_item(received, 2L)), 2.5)
-  expect_null(reticulate::py_to_r(reticulate::py_get_item(received, 3L)))
+  x <- matrix(runif(10), 2, 5)
+  model <- keras_model_sequential(input_shape = 5) |> layer_dense(3, name = "d1")
+  from_wrapper <- layer_dense(units = 3)
+  from_model <- model$layers[[1]]
+  from_get <- model$get_layer("d1")
+  for (layer in list(from_wrapper, from_model, from_get)) {
+    expect_true(is.function(layer))
+    expect_true(inherits(layer, "keras.src.layers.core.dense.Dense"))
+    expect_identical(dim(as.array(layer(x))), c(2L, 3L))
+    # Call arguments are checked by their declared types, whatever the origin.
+    expect_error(layer(x, training = NA), "`training` must be `TRUE` or `FALSE`, not `NA`.", fixed = TRUE)
+    expect_error(layer(x, trainng = TRUE), "Did you mean `training`?", fixed = TRUE)
+  }
+  # A layer of a class rkeras does not wrap still calls, taking its input whole.
+  plain <- reticulate::import("keras")$layers$Flatten()
+  expect_true(is.function(plain))
+  expect_identical(dim(as.array(plain(array(1, c(2, 2, 3))))), c(2L, 6L))
 })
 
-test_that("both ways of calling Python pass positional arguments alike", {
+test_that("the Python exceptions of a call become one classed R error", {
   skip_if_no_keras()
-  # The bridge's call (reticulate's C++ entry point, where it passes the
-  # probe), and the py_call() it falls back to elsewhere.
-  bridge <- rkeras:::python_bridge()
-  type_names <- reticulate::py_eval("lambda *args: [type(a).__name__ for a in args]", convert = FALSE)
-  identity <- reticulate::py_eval("lambda x: x", convert = FALSE)
-  layer <- layer_dense(units = 1)
-  for (call in list(bridge$call, rkeras:::call_with_py_call)) {
-    received <- reticulate::py_to_r(call(type_names, list("a", NULL, 1L, c(1.5, 2))))
-    expect_identical(received, c("str", "NoneType", "int", "list"))
-    held <- call(identity, list(rkeras:::python_elements(list(layer), bridge$hold)))
-    expect_identical(reticulate::py_id(reticulate::py_get_item(held, 0L)), reticulate::py_id(layer))
-    expect_true(rkeras:::passes_objects_intact(call, identity, hold = TRUE))
-  }
+  layer <- layer_attention()
+  err <- expect_error(layer(list(array(1, c(1, 2, 3)), array(1, c(1, 2, 4)))), class = "rkeras_python_error")
+  expect_s3_class(err, "rkeras_python_ValueError")
+  expect_match(conditionMessage(err), "same last dimension")
+  expect_no_match(conditionMessage(err), "Traceback|Exception encountered|Arguments received")
 })

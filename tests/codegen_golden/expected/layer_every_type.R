@@ -25,8 +25,13 @@
 #' @param attention_axes Several axes, nullable.
 #' @param initial_state A tensor.
 #' @param constants Several tensors.
-#' @param activation Passed on as given.
-#' @param kernel_initializer A passthrough with a string default. A second paragraph follows.
+#' @param activation An activation.
+#' @param kernel_regularizer A regularizer.
+#' @param kernel_constraint A constraint.
+#' @param use_cudnn TRUE, FALSE or "auto".
+#' @param compute_dtype A dtype.
+#' @param quantization_config A Python object.
+#' @param kernel_initializer An initializer with a string default. A second paragraph follows.
 #'
 #'   Like this one, with a list:
 #'   - first
@@ -68,39 +73,35 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              input_shape = c(NA, 8L), kernel_size = c(3L, 3L),
                              strides = 1L, axis = -1L, attention_axes = c(2L, -1L),
                              initial_state = NULL, constants = NULL, activation = NULL,
+                             kernel_regularizer = NULL, kernel_constraint = NULL,
+                             use_cudnn = "auto", compute_dtype = NULL,
+                             quantization_config = NULL,
                              kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
-    object,
-    py_class = "keras.layers.EveryType",
-    args = list(
-      units = arg_integer(units, "units", min = 1),
-      steps = arg_integer(steps, "steps", min = 0, max = 10),
-      seed = arg_integer(seed, "seed", nullable = TRUE),
-      rate = arg_number(rate, "rate", min = 0, max = 1, min_open = TRUE, max_open = TRUE),
-      epsilon = arg_number(epsilon, "epsilon"),
-      scale = arg_number(scale, "scale", min = -1.5),
-      center = arg_flag(center, "center"),
-      padding = arg_choice(padding, "padding", c("valid", "same", "causal")),
-      data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
-      label = arg_string(label, "label"),
-      input_shape = arg_shape(input_shape, "input_shape", nullable = TRUE),
-      kernel_size = arg_integers(kernel_size, "kernel_size"),
-      strides = arg_integers(strides, "strides"),
-      axis = arg_axis(axis, "axis"),
-      attention_axes = arg_axis(attention_axes, "attention_axes", nullable = TRUE),
-      initial_state = arg_tensor(initial_state, "initial_state", nullable = TRUE),
-      constants = arg_tensors(constants, "constants", nullable = TRUE),
-      activation = activation,
-      kernel_initializer = kernel_initializer
-    ),
-    dots = list(...),
-    call_args = list(
-      mask = arg_tensor,
-      training = arg_flag,
-      steps_taken = arg_integer,
-      reduce_axis = arg_axis
-    ),
-    inputs = "inputs",
-    input_dtype = "float"
+    "keras.layers.EveryType",
+    units = arg_integer(units, "units", min = 1),
+    steps = arg_integer(steps, "steps", min = 0, max = 10),
+    seed = arg_integer(seed, "seed", nullable = TRUE),
+    rate = arg_number(rate, "rate", min = 0, max = 1, min_open = TRUE, max_open = TRUE),
+    epsilon = arg_number(epsilon, "epsilon"),
+    scale = arg_number(scale, "scale", min = -1.5),
+    center = arg_flag(center, "center"),
+    padding = arg_choice(padding, "padding", c("valid", "same", "causal")),
+    data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
+    label = arg_string(label, "label"),
+    input_shape = arg_shape(input_shape, "input_shape", nullable = TRUE),
+    kernel_size = arg_integers(kernel_size, "kernel_size"),
+    strides = arg_integers(strides, "strides"),
+    axis = arg_axis(axis, "axis"),
+    attention_axes = arg_axis(attention_axes, "attention_axes", nullable = TRUE),
+    initial_state = arg_tensor(initial_state, "initial_state", nullable = TRUE),
+    constants = arg_tensors(constants, "constants", nullable = TRUE),
+    activation = arg_activation(activation, "activation", nullable = TRUE),
+    kernel_regularizer = arg_regularizer(kernel_regularizer, "kernel_regularizer", nullable = TRUE),
+    kernel_constraint = arg_constraint(kernel_constraint, "kernel_constraint", nullable = TRUE),
+    use_cudnn = arg_flag_or_auto(use_cudnn, "use_cudnn"),
+    compute_dtype = arg_dtype(compute_dtype, "compute_dtype", nullable = TRUE),
+    quantization_config = arg_py_object(quantization_config, "quantization_config", nullable = TRUE),
+    kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer")
   )
 }

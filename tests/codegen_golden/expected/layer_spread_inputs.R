@@ -38,11 +38,6 @@
 #' layer_spread_inputs(list(q, v))
 layer_spread_inputs <- function(object, ...) {
   compose_layer(
-    object,
-    py_class = "rkeras_backend.SpreadInputs",
-    args = list(),
-    dots = list(...),
-    call_args = list(),
-    inputs = c("query", "value", "key")
+    "rkeras_backend.SpreadInputs"
   )
 }
