@@ -57,19 +57,56 @@ tensor_dims <- function(x) {
   lapply(dims, function(d) if (is.null(d)) NA_integer_ else as.integer(d))
 }
 
-# Registered on every Python object: more specific methods (reticulate's for
-# NumPy arrays) still win, and Keras's own conversion handles the tensors of
-# each backend (TensorFlow, JAX, torch).
+# as.array() and dim() are registered on the tensor classes of Keras and its
+# backends, never on python.builtin.object, so other Python objects in R keep
+# their own methods. reticulate names the classes of an object's Python MRO:
+# - tensorflow.python.types.core.Tensor: TensorFlow's eager and graph
+#   tensors, tf.Variable, and Keras Variables on TensorFlow;
+# - keras.src.backend.common.variables.Variable: Keras Variables on any backend;
+# - jax.Array and torch.Tensor: the JAX and torch backends' tensors;
+# - keras.src.backend.common.keras_tensor.KerasTensor: symbolic tensors,
+#   which have a shape but no values.
+# Keras's own conversion handles the tensors of each backend.
+
 #' @export
-as.array.python.builtin.object <- function(x, ...) {
+as.array.tensorflow.python.types.core.Tensor <- function(x, ...) {
   # keras is imported with conversion on, so the NumPy result arrives as an R array.
   with_python_errors(keras_module()$ops$convert_to_numpy(x), rlang::current_env())
 }
 
 #' @export
-dim.python.builtin.object <- function(x) {
-  if (!reticulate::py_has_attr(x, "shape")) {
-    return(NULL)
-  }
+as.array.keras.src.backend.common.variables.Variable <- as.array.tensorflow.python.types.core.Tensor
+
+#' @export
+as.array.jax.Array <- as.array.tensorflow.python.types.core.Tensor
+
+#' @export
+as.array.torch.Tensor <- as.array.tensorflow.python.types.core.Tensor
+
+#' @export
+as.array.keras.src.backend.common.keras_tensor.KerasTensor <- function(x, ...) {
+  cli::cli_abort(
+    c(
+      "{.arg x} is a symbolic tensor: it has a shape, {format(shape(x))}, but no values.",
+      "i" = "Build a model with {.fn keras_model} and call {.fn predict} on data, or call a layer on an R array."
+    ),
+    call = rlang::current_env(), class = "rkeras_arg_error"
+  )
+}
+
+#' @export
+dim.tensorflow.python.types.core.Tensor <- function(x) {
   as.integer(structure(tensor_dims(x), class = "rkeras_shape"))
 }
+
+#' @export
+dim.keras.src.backend.common.variables.Variable <- dim.tensorflow.python.types.core.Tensor
+
+#' @export
+dim.jax.Array <- dim.tensorflow.python.types.core.Tensor
+
+#' @export
+dim.torch.Tensor <- dim.tensorflow.python.types.core.Tensor
+
+#' @export
+dim.keras.src.backend.common.keras_tensor.KerasTensor <- dim.tensorflow.python.types.core.Tensor

@@ -112,10 +112,23 @@ evaluate <- function(object, ...) {
   UseMethod("evaluate")
 }
 
+# The methods are registered on Keras's model class (Sequential and Functional
+# models inherit it), never on python.builtin.object: other Python objects
+# that reach R, such as a scikit-learn model, keep their own methods.
+
 #' Configure, train, evaluate and use a Keras model
 #'
 #' `compile()` sets the optimizer, loss and metrics; `fit()` trains;
 #' `evaluate()` measures; `predict()` returns predictions as R arrays.
+#'
+#' Data (`x`, `y`, `sample_weight` and `validation_data`) may be R arrays,
+#' plain vectors, data frames of numeric columns (each becomes a double
+#' matrix), or lists of them for a model with several inputs or outputs.
+#'
+#' If the first `fit()` or `evaluate()` of a model fails (targets of the wrong
+#' shape, say), Keras may have half built the model's training state; rkeras
+#' compiles the model again from its own configuration, so the next call can
+#' succeed once the data are fixed. Nothing is lost, since no step has run.
 #'
 #' @param object A Keras model.
 #' @param optimizer An optimizer name or object.
@@ -137,16 +150,24 @@ evaluate <- function(object, ...) {
 #' history
 #' evaluate(model, x, x, verbose = 0)
 #' dim(predict(model, x, verbose = 0))
+#'
+#' # A data frame of numeric columns is a matrix of inputs.
+#' input <- keras_input(shape = 2)
+#' model <- keras_model(input, layer_dense(input, units = 1))
+#' compile(model, optimizer = "adam", loss = "mse")
+#' cars_x <- data.frame(speed = cars$speed / 25, one = 1)
+#' history <- fit(model, cars_x, cars$dist / 120, epochs = 2, verbose = 0)
+#' dim(predict(model, cars_x, verbose = 0))
 NULL
 
 #' @rdname model-training
-#' @method compile python.builtin.object
+#' @method compile keras.src.models.model.Model
 #' @export
-compile.python.builtin.object <- function(object, optimizer = "rmsprop", loss = NULL,
-                                          metrics = NULL, ..., loss_weights = NULL,
-                                          weighted_metrics = NULL, run_eagerly = FALSE,
-                                          steps_per_execution = 1L, jit_compile = "auto",
-                                          auto_scale_loss = TRUE) {
+compile.keras.src.models.model.Model <- function(object, optimizer = "rmsprop", loss = NULL,
+                                                 metrics = NULL, ..., loss_weights = NULL,
+                                                 weighted_metrics = NULL, run_eagerly = FALSE,
+                                                 steps_per_execution = 1L, jit_compile = "auto",
+                                                 auto_scale_loss = TRUE) {
   call <- rlang::current_env()
   check_model(object, call)
   if (is.character(metrics)) {
@@ -166,10 +187,14 @@ compile.python.builtin.object <- function(object, optimizer = "rmsprop", loss = 
 }
 
 #' @rdname model-training
-#' @param x,y Inputs and targets: R arrays, or lists of them.
+#' @param x,y Inputs and targets: R arrays, vectors or data frames of numeric
+#'   columns, or lists of them.
 #' @param batch_size,epochs,steps_per_epoch,validation_steps,validation_batch_size,validation_freq
 #'   Whole numbers; R doubles such as `32` are accepted.
-#' @param verbose `"auto"`, `0`, `1` or `2`.
+#' @param verbose `0` (silent), `1` (a progress bar), `2` (one line per epoch),
+#'   or `"auto"`: `1` in a console that can draw Keras's progress bar, `2`
+#'   elsewhere (output to a file, a knitr document), so no terminal escape
+#'   codes land there.
 #' @param callbacks A list of Keras callbacks.
 #' @param validation_split Fraction of the data held out for validation.
 #' @param validation_data A list `list(x_val, y_val)`.
@@ -178,39 +203,38 @@ compile.python.builtin.object <- function(object, optimizer = "rmsprop", loss = 
 #' @param initial_epoch The epoch to start at, counted from 1 as in keras3.
 #' @returns `fit()` returns an `rkeras_history`: the metrics per epoch, with
 #'   `print()`, `plot()` and `as.data.frame()` methods.
-#' @method fit python.builtin.object
+#' @method fit keras.src.models.model.Model
 #' @export
-fit.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batch_size = NULL,
-                                      epochs = 1L, verbose = "auto", callbacks = NULL,
-                                      validation_split = 0, validation_data = NULL,
-                                      shuffle = TRUE, class_weight = NULL,
-                                      sample_weight = NULL, initial_epoch = 1L,
-                                      steps_per_epoch = NULL, validation_steps = NULL,
-                                      validation_batch_size = NULL, validation_freq = 1L) {
+fit.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, ..., batch_size = NULL,
+                                             epochs = 1L, verbose = "auto", callbacks = NULL,
+                                             validation_split = 0, validation_data = NULL,
+                                             shuffle = TRUE, class_weight = NULL,
+                                             sample_weight = NULL, initial_epoch = 1L,
+                                             steps_per_epoch = NULL, validation_steps = NULL,
+                                             validation_batch_size = NULL, validation_freq = 1L) {
   call <- rlang::current_env()
   check_model(object, call)
   epochs <- arg_integer(epochs, "epochs", min = 1)
   initial_epoch <- arg_integer(initial_epoch, "initial_epoch", min = 1)
-  history <- with_python_errors(
-    object$fit(
-      x = as_model_data(x), y = as_model_data(y), ...,
-      batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
-      epochs = epochs, verbose = arg_verbose(verbose),
-      callbacks = callbacks,
-      validation_split = arg_number(validation_split, "validation_split", 0, 1, max_open = TRUE),
-      validation_data = as_validation_data(validation_data), shuffle = arg_flag(shuffle, "shuffle"),
-      class_weight = class_weight, sample_weight = as_model_data(sample_weight),
-      # keras3 counts epochs from 1; Keras from 0.
-      initial_epoch = initial_epoch - 1L,
-      steps_per_epoch = arg_integer(steps_per_epoch, "steps_per_epoch", min = 1, nullable = TRUE),
-      validation_steps = arg_integer(validation_steps, "validation_steps", min = 1, nullable = TRUE),
-      validation_batch_size = arg_integer(validation_batch_size, "validation_batch_size",
-        min = 1, nullable = TRUE
-      ),
-      validation_freq = arg_integer(validation_freq, "validation_freq", min = 1)
+  args <- list(
+    x = as_model_data(x, "x", call), y = as_model_data(y, "y", call), ...,
+    batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
+    epochs = epochs, verbose = arg_verbose(verbose, call),
+    callbacks = callbacks,
+    validation_split = arg_number(validation_split, "validation_split", 0, 1, max_open = TRUE),
+    validation_data = as_validation_data(validation_data, call),
+    shuffle = arg_flag(shuffle, "shuffle"),
+    class_weight = class_weight, sample_weight = as_model_data(sample_weight, "sample_weight", call),
+    # keras3 counts epochs from 1; Keras from 0.
+    initial_epoch = initial_epoch - 1L,
+    steps_per_epoch = arg_integer(steps_per_epoch, "steps_per_epoch", min = 1, nullable = TRUE),
+    validation_steps = arg_integer(validation_steps, "validation_steps", min = 1, nullable = TRUE),
+    validation_batch_size = arg_integer(validation_batch_size, "validation_batch_size",
+      min = 1, nullable = TRUE
     ),
-    call
+    validation_freq = arg_integer(validation_freq, "validation_freq", min = 1)
   )
+  history <- run_model_step(object, do.call(object$fit, args), call)
   new_history(history)
 }
 
@@ -218,51 +242,79 @@ fit.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batch_siz
 #' @param steps Number of batches to run; a whole number.
 #' @returns `evaluate()` returns a named list, as keras3 does: the loss and
 #'   each metric, so `evaluate(model, x, y)$loss` works.
-#' @method evaluate python.builtin.object
+#' @method evaluate keras.src.models.model.Model
 #' @export
-evaluate.python.builtin.object <- function(object, x = NULL, y = NULL, ..., batch_size = NULL,
-                                           verbose = "auto", sample_weight = NULL, steps = NULL,
-                                           callbacks = NULL) {
+evaluate.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, ...,
+                                                  batch_size = NULL, verbose = "auto",
+                                                  sample_weight = NULL, steps = NULL,
+                                                  callbacks = NULL) {
   call <- rlang::current_env()
   check_model(object, call)
-  with_python_errors(
-    object$evaluate(
-      x = as_model_data(x), y = as_model_data(y), ...,
-      batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
-      verbose = arg_verbose(verbose), sample_weight = as_model_data(sample_weight),
-      steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
-      callbacks = callbacks, return_dict = TRUE
-    ),
-    call
+  args <- list(
+    x = as_model_data(x, "x", call), y = as_model_data(y, "y", call), ...,
+    batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
+    verbose = arg_verbose(verbose, call),
+    sample_weight = as_model_data(sample_weight, "sample_weight", call),
+    steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
+    callbacks = callbacks, return_dict = TRUE
   )
+  run_model_step(object, do.call(object$evaluate, args), call)
 }
 
 #' @rdname model-training
 #' @importFrom stats predict
 #' @returns `predict()` returns an R array, or a list of them for a model
 #'   with several outputs.
+#' @method predict keras.src.models.model.Model
 #' @export
-predict.python.builtin.object <- function(object, x, ..., batch_size = NULL, verbose = "auto",
-                                          steps = NULL, callbacks = NULL) {
+predict.keras.src.models.model.Model <- function(object, x, ..., batch_size = NULL,
+                                                 verbose = "auto", steps = NULL,
+                                                 callbacks = NULL) {
   call <- rlang::current_env()
   check_model(object, call)
-  with_python_errors(
-    object$predict(
-      as_model_data(x), ...,
-      batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
-      verbose = arg_verbose(verbose),
-      steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
-      callbacks = callbacks
-    ),
-    call
+  args <- list(
+    as_model_data(x, "x", call), ...,
+    batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
+    verbose = arg_verbose(verbose, call),
+    steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
+    callbacks = callbacks
   )
+  run_model_step(object, do.call(object$predict, args), call, training = FALSE)
 }
+
+# A layer is not a model; it is Keras's own class, so it gets an error that
+# says so rather than R's "no applicable method".
+#' @method compile keras.src.layers.layer.Layer
+#' @export
+compile.keras.src.layers.layer.Layer <- function(object, ...) {
+  check_model(object, rlang::current_env())
+}
+
+#' @method fit keras.src.layers.layer.Layer
+#' @export
+fit.keras.src.layers.layer.Layer <- compile.keras.src.layers.layer.Layer
+
+#' @method evaluate keras.src.layers.layer.Layer
+#' @export
+evaluate.keras.src.layers.layer.Layer <- compile.keras.src.layers.layer.Layer
+
+#' @method predict keras.src.layers.layer.Layer
+#' @export
+predict.keras.src.layers.layer.Layer <- compile.keras.src.layers.layer.Layer
 
 #' Save and load a model
 #'
-#' `save_model()` writes a `.keras` file. `load_model()` reads one back;
-#' rkeras's own layers are registered first, so a model holding
-#' [layer_attention()] reloads in a fresh R session.
+#' `save_model()` writes a `.keras` file. `load_model()` reads one back.
+#'
+#' A saved file names [layer_attention()] as Keras's own
+#' `keras.layers.Attention`: rkeras's layer has the same configuration and
+#' weights, so plain Python Keras and keras3 load the file without rkeras.
+#' `load_model()` gives rkeras's layer back in its place, for files saved by
+#' rkeras and by plain Keras alike; the outputs are the same.
+#'
+#' `save_model()` writes to a temporary file beside `filepath` and renames it
+#' into place when the save has succeeded, so a failed save never leaves a
+#' half-written file where a good one was.
 #'
 #' @param model For `save_model()`, the model to save. For `load_model()`,
 #'   the path of a `.keras` file.
@@ -288,16 +340,29 @@ save_model <- function(model, filepath = NULL, overwrite = FALSE, ...) {
   call <- rlang::current_env()
   check_model(model, call, arg = "model")
   filepath <- arg_string(filepath, "filepath")
+  overwrite <- arg_flag(overwrite, "overwrite")
   if (!grepl("\\.keras$", filepath)) {
     cli::cli_abort("{.arg filepath} must end in {.file .keras}, not {.file {filepath}}.", call = call, class = "rkeras_arg_error")
   }
-  if (file.exists(filepath) && !isTRUE(overwrite)) {
+  filepath <- path.expand(filepath)
+  if (file.exists(filepath) && !overwrite) {
     cli::cli_abort(
       c("{.file {filepath}} already exists.", "i" = "Set {.code overwrite = TRUE} to replace it."),
       call = call, class = "rkeras_arg_error"
     )
   }
-  with_python_errors(model$save(path.expand(filepath), overwrite = TRUE, ...), call)
+  directory <- dirname(filepath)
+  if (!dir.exists(directory)) {
+    cli::cli_abort("{.arg filepath} must be in an existing directory; {.path {directory}} does not exist.", call = call, class = "rkeras_arg_error")
+  }
+  # Keras opens the target for writing before it serializes anything. In the
+  # same directory, the rename is atomic and never crosses file systems.
+  partial <- tempfile(pattern = paste0(".", basename(filepath), "-"), tmpdir = directory, fileext = ".keras")
+  on.exit(unlink(partial), add = TRUE)
+  with_python_errors(model$save(partial, overwrite = TRUE, ...), call)
+  if (!file.rename(partial, filepath)) {
+    cli::cli_abort("Could not move the saved model into place at {.path {filepath}}.", call = call, class = "rkeras_save_error")
+  }
   invisible(model)
 }
 
@@ -309,9 +374,8 @@ load_model <- function(model, custom_objects = NULL, compile = TRUE, safe_mode =
   if (!file.exists(filepath)) {
     cli::cli_abort("{.arg model} must be the path of an existing {.file .keras} file; {.file {filepath}} does not exist.", call = call, class = "rkeras_arg_error")
   }
-  backend_module()
   with_python_errors(
-    keras_module()$saving$load_model(
+    backend_module()$load_model(
       path.expand(filepath),
       custom_objects = custom_objects, compile = arg_flag(compile, "compile"),
       safe_mode = arg_flag(safe_mode, "safe_mode")
@@ -320,23 +384,73 @@ load_model <- function(model, custom_objects = NULL, compile = TRUE, safe_mode =
   )
 }
 
+#' Data for a model: a data frame as a matrix
+#'
+#' Used by `fit()`, `evaluate()` and `predict()` for `x`, `y` and
+#' `sample_weight`, and by layer functions for `object`.
+#'
+#' @param x Any value. A data frame of numeric columns becomes a double
+#'   matrix (one row per row); any other value is returned unchanged.
+#' @param arg The argument's name, for the error message.
+#' @param call The caller's environment, for the error message.
+#' @returns `x`, or the matrix. A data frame with columns that are not
+#'   numeric (factors, strings, dates, logicals, list columns) is an error of
+#'   class `rkeras_data_frame_error` naming those columns.
+#' @keywords internal
+#' @noRd
+as_model_input <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+  if (!is.data.frame(x)) {
+    return(x)
+  }
+  if (ncol(x) == 0L) {
+    cli::cli_abort(
+      "{.arg {arg}} must be a data frame with at least one column, not one with none.",
+      call = call, class = c("rkeras_data_frame_error", "rkeras_arg_error")
+    )
+  }
+  numeric <- vapply(x, function(column) is.numeric(column) && is.null(dim(column)), logical(1))
+  if (!all(numeric)) {
+    columns <- names(x)[!numeric]
+    kinds <- vapply(x[!numeric], function(column) class(column)[[1]], "")
+    described <- sprintf("`%s` <%s>", columns, kinds)
+    cli::cli_abort(
+      c(
+        "{.arg {arg}} must be a data frame of numeric columns, to become a matrix.",
+        "x" = "{cli::qty(length(columns))}Column{?s} {described} {?is/are} not numeric.",
+        "i" = "Convert {cli::qty(length(columns))}{?it/them} to numbers first (a factor with {.fn model.matrix}, a logical with {.fn as.numeric}), or drop {?it/them}."
+      ),
+      call = call, class = c("rkeras_data_frame_error", "rkeras_arg_error")
+    )
+  }
+  matrix <- as.matrix(x)
+  storage.mode(matrix) <- "double"
+  unname(matrix)
+}
+
 # A plain R vector would reach Python as a list, which Keras rejects as data
-# with a misleading message; as in keras3, it becomes a 1-d array. Lists (of
+# with a misleading message; as in keras3, it becomes a 1-d array. A data
+# frame is a list too, but of columns: it becomes one matrix. Lists (of
 # inputs, or validation_data) are handled element by element.
-as_model_data <- function(x) {
+as_model_data <- function(x, arg, call) {
+  if (is.data.frame(x)) {
+    return(as_model_input(x, arg, call))
+  }
   if (is.atomic(x) && !is.null(x) && is.null(dim(x))) {
     return(array(x))
   }
   if (is.list(x) && !inherits(x, "python.builtin.object")) {
-    return(lapply(x, as_model_data))
+    labels <- if (is.null(names(x))) rep("", length(x)) else names(x)
+    labels <- ifelse(nzchar(labels), sprintf("%s$%s", arg, labels), sprintf("%s[[%d]]", arg, seq_along(x)))
+    x[] <- Map(as_model_data, x, labels, MoreArgs = list(call = call))
+    return(x)
   }
   x
 }
 
 # Keras takes validation data as a tuple (x, y[, sample_weight]).
-as_validation_data <- function(x) {
-  if (is.list(x) && !inherits(x, "python.builtin.object")) {
-    return(do.call(reticulate::tuple, unname(as_model_data(x))))
+as_validation_data <- function(x, call) {
+  if (is.list(x) && !is.data.frame(x) && !inherits(x, "python.builtin.object")) {
+    return(do.call(reticulate::tuple, unname(as_model_data(x, "validation_data", call))))
   }
   x
 }
@@ -347,9 +461,63 @@ check_model <- function(object, call, arg = "object") {
   }
 }
 
-arg_verbose <- function(x) {
+# Keras draws its progress bar with carriage returns and ANSI colours, which
+# only a console renders; elsewhere (Rscript into a file, knitr) they would
+# land in the output as raw escape codes. keras3 makes the same choice.
+arg_verbose <- function(x, call) {
   if (identical(x, "auto")) {
-    return(x)
+    return(if (draws_progress_bar()) 1L else 2L)
   }
-  arg_integer(x, "verbose", min = 0, max = 2, call = rlang::caller_env())
+  arg_integer(x, "verbose", min = 0, max = 2, call = call)
+}
+
+# cli knows the consoles that render both (terminals, RStudio) and the
+# places that do not (files, pipes, knitr), and honours the user's options.
+draws_progress_bar <- function() {
+  cli::is_dynamic_tty(stream = stdout()) && cli::num_ansi_colors(stream = stdout()) > 1L
+}
+
+# Keras on TensorFlow creates what a model still lacks (the loss's and
+# metrics' variables, the optimizer's slots, unbuilt layers' weights) while
+# it traces the model's first training or test step. When that trace fails
+# (targets of the wrong shape, say), what it made is left half built, and
+# every later call fails with a tf.function message about creating variables
+# on a non-first call. So: run `expr` (a call of one of `object`'s methods);
+# if it fails before the model has ever trained, compile the model again from
+# its own configuration, which discards the half-built state and loses
+# nothing, and say so. If the failure built the layers themselves, their
+# weights were never set and the model must be made again.
+run_model_step <- function(object, expr, call, training = TRUE) {
+  built <- isTRUE(object$built)
+  trained <- isTRUE(object$compiled) && isTRUE(object$optimizer$built)
+  tryCatch(with_python_errors(expr, call), rkeras_python_error = function(error) {
+    notes <- if (!built && isTRUE(object$built)) {
+      c(
+        "x" = "The failed call built the model's layers but could not set their weights, so this model cannot be used.",
+        "i" = "Create the model again. Giving it its input shape (such as {.code keras_model_sequential(input_shape = 4)}) builds it at once."
+      )
+    } else if (grepl("Creating variables on a non-first call", conditionMessage(error), fixed = TRUE)) {
+      recompile_notes(object, "An earlier call failed part-way and left the model's training state half built.")
+    } else if (training && !trained && isTRUE(object$compiled)) {
+      recompile_notes(object, "The failed call may have left the model's training state half built.")
+    }
+    error$body <- c(error$body, vapply(notes, cli::format_inline, ""))
+    stop(error)
+  })
+}
+
+recompile_notes <- function(object, cause) {
+  recompiled <- tryCatch(
+    {
+      # Unconverted: through R, a list of one metric would come back a string.
+      builtins <- reticulate::import_builtins(convert = FALSE)
+      object$compile_from_config(reticulate::py_call(builtins$getattr(object, "get_compile_config")))
+      TRUE
+    },
+    error = function(e) FALSE
+  )
+  if (recompiled) {
+    return(c("i" = cause, "i" = "rkeras compiled the model again from its configuration, so the next call can succeed once the data are fixed."))
+  }
+  c("i" = cause, "i" = "Call {.fn compile} on the model again before the next call.")
 }

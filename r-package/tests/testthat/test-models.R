@@ -125,3 +125,160 @@ test_that("a model restored from a saved R session prints without touching Pytho
   expect_identical(format(restored), "<Keras model: its Python session has ended>")
   expect_output(print(restored), "its Python session has ended", fixed = TRUE)
 })
+
+test_that("rkeras's methods are on Keras's classes: a scikit-learn model keeps its own predict()", {
+  skip_if_no_keras()
+  skip_if_not(reticulate::py_module_available("sklearn"), "scikit-learn is not available")
+  linear_model <- reticulate::import("sklearn.linear_model")
+  x <- matrix(c(1, 2, 3, 4, 2, 1, 0, 5), 4)
+  y <- c(3, 1, 2, 7)
+  skl <- linear_model$LinearRegression()$fit(x, y)
+  # No rkeras method sits anywhere on its class vector ...
+  for (generic in c("compile", "fit", "evaluate", "predict", "summary", "print", "format", "as.array", "dim")) {
+    found <- lapply(class(skl), utils::getS3method, f = generic, optional = TRUE)
+    from_rkeras <- vapply(found, function(f) identical(environmentName(environment(f)), "rkeras"), TRUE)
+    expect_false(any(from_rkeras), label = paste(generic, "for a scikit-learn model"))
+  }
+  # ... so R treats it as it would without rkeras: no method for predict(),
+  # rather than rkeras's "must be a Keras model", and its own methods work.
+  err <- expect_error(predict(skl, x))
+  expect_match(conditionMessage(err), "no applicable method for 'predict'", fixed = TRUE)
+  expect_false(inherits(err, "rkeras_arg_error"))
+  expect_error(fit(skl, x, y), "no applicable method for 'fit'", fixed = TRUE)
+  expect_null(dim(skl))
+  design <- cbind(1, x)
+  expected <- drop(design %*% solve(crossprod(design), crossprod(design, y)))
+  expect_equal(as.numeric(skl$predict(x)), expected, tolerance = 1e-8)
+
+  # Keras's models and tensors get rkeras's methods.
+  input <- keras_input(shape = 2)
+  model <- keras_model(input, layer_dense(input, units = 1))
+  for (generic in c("compile", "fit", "evaluate", "predict", "summary", "print", "format")) {
+    method <- utils::getS3method(generic, "keras.src.models.model.Model", optional = TRUE)
+    expect_identical(environmentName(environment(method)), "rkeras", label = generic)
+  }
+  expect_true(is.array(predict(model, x, verbose = 0)))
+  expect_identical(dim(predict(model, x, verbose = 0)), c(4L, 1L))
+  expect_error(predict(layer_attention(), x), "`object` must be a Keras model", fixed = TRUE)
+})
+
+test_that("as.array() and dim() work on eager tensors, variables and symbolic tensors", {
+  skip_if_no_keras()
+  keras <- reticulate::import("keras")
+  eager <- keras$ops$reshape(keras$ops$arange(6), c(2L, 3L))
+  expect_true(inherits(eager, "tensorflow.python.types.core.Tensor"))
+  expect_identical(dim(eager), c(2L, 3L))
+  expect_equal(as.array(eager), matrix(0:5, 2, byrow = TRUE))
+  variable <- keras$Variable(matrix(c(1, 2, 3, 4), 2))
+  expect_true(inherits(variable, "keras.src.backend.common.variables.Variable"))
+  expect_identical(dim(variable), c(2L, 2L))
+  expect_equal(as.array(variable), matrix(c(1, 2, 3, 4), 2))
+  symbolic <- keras_input(shape = c(NA, 4))
+  expect_identical(dim(symbolic), c(NA, NA, 4L))
+  expect_error(as.array(symbolic), "`x` is a symbolic tensor: it has a shape, shape(NA, NA, 4), but no values.",
+    fixed = TRUE, class = "rkeras_arg_error"
+  )
+})
+
+test_that("a data frame of numeric columns is a matrix for fit(), evaluate() and predict()", {
+  skip_if_no_keras()
+  set.seed(5)
+  frame <- data.frame(a = rnorm(12), b = 1:12 / 12, c = rnorm(12))
+  input <- keras_input(shape = 3)
+  model <- keras_model(input, layer_dense(input, units = 2))
+  compile(model, optimizer = "adam", loss = "mse")
+  targets <- data.frame(u = rnorm(12), v = rnorm(12))
+  history <- fit(model, frame, targets, epochs = 2, batch_size = 6, verbose = 0,
+                 validation_data = list(frame, targets))
+  expect_named(history$metrics, c("loss", "val_loss"))
+  from_frame <- predict(model, frame, verbose = 0)
+  expect_identical(from_frame, predict(model, as.matrix(frame), verbose = 0))
+  expect_identical(dim(from_frame), c(12L, 2L))
+  expect_equal(evaluate(model, frame, targets, verbose = 0)$loss,
+               mean((from_frame - as.matrix(targets))^2), tolerance = 1e-5)
+
+  mixed <- data.frame(a = 1:3, species = factor(c("x", "y", "x")), label = c("p", "q", "r"), ok = TRUE)
+  err <- expect_error(fit(model, mixed, targets[1:3, ], verbose = 0), class = "rkeras_data_frame_error")
+  expect_match(conditionMessage(err), "`x` must be a data frame of numeric columns", fixed = TRUE)
+  expect_match(conditionMessage(err), "Columns `species` <factor>, `label` <character>, and `ok` <logical> are not numeric.", fixed = TRUE)
+  expect_match(conditionMessage(err), "model.matrix()", fixed = TRUE)
+  expect_error(predict(model, list(mixed), verbose = 0), "`x[[1]]` must be a data frame of numeric columns", fixed = TRUE)
+  expect_error(evaluate(model, frame, data.frame(when = Sys.Date() + 1:12), verbose = 0),
+               "Column `when` <Date> is not numeric.", fixed = TRUE)
+  expect_error(predict(model, frame[, 0], verbose = 0), "`x` must be a data frame with at least one column", fixed = TRUE)
+})
+
+test_that("after a first fit() fails part-way, the model trains once the data are fixed", {
+  skip_if_no_keras()
+  set.seed(6)
+  x <- matrix(rnorm(40), 10, 4)
+  input <- keras_input(shape = 4)
+  model <- keras_model(input, layer_dense(input, units = 2))
+  compile(model, optimizer = "adam", loss = "mse", metrics = "mae")
+  wrong <- matrix(rnorm(50), 10, 5)
+  err <- expect_error(fit(model, x, wrong, verbose = 0), class = "rkeras_python_ValueError")
+  expect_match(conditionMessage(err), "Dimensions must be equal", fixed = TRUE)
+  expect_match(conditionMessage(err), "rkeras compiled the model again", fixed = TRUE)
+  expect_no_match(conditionMessage(err), "Traceback", fixed = TRUE)
+  history <- fit(model, x, x[, 1:2], epochs = 2, verbose = 0)
+  expect_named(history$metrics, c("loss", "mae"))
+  expect_length(history$metrics$loss, 2L)
+  # The same for evaluate() before any training.
+  fresh <- keras_model(input, layer_dense(input, units = 2))
+  compile(fresh, optimizer = "adam", loss = "mse")
+  expect_error(evaluate(fresh, x, wrong, verbose = 0), "rkeras compiled the model again", fixed = TRUE)
+  expect_named(evaluate(fresh, x, x[, 1:2], verbose = 0), "loss")
+
+  # A model whose layers the failed call built cannot be saved: say so.
+  sequential <- keras_model_sequential()
+  sequential |> layer_dense(units = 2)
+  compile(sequential, optimizer = "adam", loss = "mse")
+  err <- expect_error(fit(sequential, x, wrong, verbose = 0), class = "rkeras_python_error")
+  expect_match(conditionMessage(err), "could not set their weights, so this model cannot be used", fixed = TRUE)
+  expect_match(conditionMessage(err), "keras_model_sequential(input_shape = 4)", fixed = TRUE)
+})
+
+test_that("progress: one line per epoch into a file, Keras's bar in a terminal", {
+  skip_if_no_keras()
+  skip_on_cran()
+  script <- tempfile(fileext = ".R")
+  writeLines(c(
+    "library(rkeras)",
+    "input <- keras_input(shape = 3)",
+    "model <- keras_model(input, layer_dense(input, units = 1))",
+    "compile(model, optimizer = 'adam', loss = 'mse')",
+    "x <- matrix(runif(60), 20, 3)",
+    "history <- fit(model, x, x[, 1], epochs = 2, batch_size = 5)",
+    "scores <- evaluate(model, x, x[, 1])",
+    "predictions <- predict(model, x)",
+    "cat('done\\n')"
+  ), script)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  log <- tempfile(fileext = ".log")
+  errors <- tempfile(fileext = ".log")
+  status <- system2(rscript, script, stdout = log, stderr = errors)
+  # Read whole: readLines() would take carriage returns for line ends.
+  raw_output <- readChar(log, file.size(log), useBytes = TRUE)
+  output <- readLines(log, warn = FALSE)
+  expect_identical(status, 0L, info = paste(readLines(errors), collapse = "\n"))
+  expect_false(grepl("\033[", raw_output, fixed = TRUE), info = raw_output)
+  expect_false(grepl("\r", raw_output, fixed = TRUE))
+  # One line per epoch, as with verbose = 2.
+  expect_identical(sum(grepl("^Epoch [12]/2$", output)), 2L)
+  expect_identical(sum(grepl("^4/4 - .*loss: ", output)), 2L)
+  expect_true("done" %in% output)
+
+  # In a terminal, the default is Keras's progress bar. `script` gives the
+  # child a pseudo-terminal.
+  skip_if(!nzchar(Sys.which("script")), "`script` (util-linux) is not available")
+  tty_log <- tempfile(fileext = ".log")
+  command <- paste(shQuote(rscript), shQuote(script))
+  status <- system2("script", c("-qec", shQuote(command), shQuote(tty_log)),
+    stdout = FALSE, stderr = FALSE, env = "TERM=xterm-256color"
+  )
+  tty_output <- readChar(tty_log, file.size(tty_log), useBytes = TRUE)
+  expect_identical(status, 0L, info = tty_output)
+  # The bar redraws itself in place, in colour.
+  expect_true(grepl("\033[32m", tty_output, fixed = TRUE), info = tty_output)
+  expect_true(grepl("\r\033[1m4/4", tty_output, fixed = TRUE))
+})
