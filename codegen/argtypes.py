@@ -378,6 +378,27 @@ TYPES: dict[str, type[ArgType]] = {
         KerasObject,
     )
 }
+# Where each parameterised type's parameters are spelt, for the docs.
+_PARAMETER_EXAMPLES = {
+    "integer": "`{integer: {min: 1, max: 10}}` (each optional)",
+    "number": "`{number: {min: 0, max: 1, min_open: false, max_open: true}}` (each optional)",
+    "choice": "`{choice: [dot, concat]}` (required)",
+}
+
+
+def types_markdown() -> str:
+    """The table of types in specs/README.md, made from ``TYPES`` (a test keeps them equal)."""
+    rows = [
+        "| type | parameters | R coercer | call argument | accepts |",
+        "|------|------------|-----------|---------------|---------|",
+    ]
+    for name, cls in TYPES.items():
+        parameters = _PARAMETER_EXAMPLES.get(name, "-")
+        call = "yes" if cls.call_argument else "no"
+        rows.append(f"| `{name}` | {parameters} | `{cls.r_coercer}()` | {call} | {cls.doc} |")
+    return "\n".join(rows) + "\n"
+
+
 _PARAMETERIZED = {"integer", "number", "choice"}
 CALL_TYPES = tuple(name for name, cls in TYPES.items() if cls.call_argument)
 

@@ -51,6 +51,7 @@ SPEC_KEYS_OPTIONAL = (
     REVIEW_KEY,
     "first_argument",
     "variadic_inputs",
+    "named_inputs",
 )
 # The name of the wrapper's first parameter, keras3's for the layer.
 FIRST_ARGUMENTS = ("object", "inputs")
@@ -136,6 +137,9 @@ class LayerSpec:
     # Merging layers: `...` comes right after the first argument, and its
     # unnamed entries are further inputs (`layer_add(a, b)`), as in keras3.
     variadic_inputs: bool = False
+    # Inputs a caller may also give by name (`query =`, `value =`, `key =`),
+    # which the layer takes as one list in this order.
+    named_inputs: tuple[str, ...] = ()
     # Hash of the Keras docstring the spec was last checked against (codegen drift).
     keras_doc_hash: str | None = None
     position: Position = field(default=NOWHERE, compare=False)
@@ -156,6 +160,8 @@ class LayerSpec:
             spec["first_argument"] = self.first_argument
         if self.variadic_inputs:
             spec["variadic_inputs"] = True
+        if self.named_inputs:
+            spec["named_inputs"] = list(self.named_inputs)
         if self.object_doc is not None:
             spec["object_doc"] = self.object_doc
         spec["arguments"] = [argument.to_spec() for argument in self.arguments]
@@ -200,6 +206,7 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
     object_doc = fields.text("object_doc")
     first_argument = _first_argument(fields, errors)
     variadic_inputs = fields.flag("variadic_inputs", False)
+    named_inputs = _named_inputs(fields, errors)
     arguments = _records(fields, "arguments", _parse_argument, errors)
     call_inputs = _records(fields, "call_inputs", _parse_call_input, errors)
     input_dtype = _input_dtype(fields, errors)
@@ -230,22 +237,39 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
         input_dtype=input_dtype,
         first_argument=first_argument,
         variadic_inputs=variadic_inputs,
+        named_inputs=named_inputs,
         keras_doc_hash=keras_doc_hash,
         position=fields.position,
     )
 
 
-def _refuse_review_mark(fields: Fields, what: str, errors: ErrorLog) -> None:
-    """A draft's guess stays out of the package until a person has checked it."""
+def _refuse_review_mark(fields: Fields, what: str, errors: ErrorLog) -> int:
+    """A draft's guess stays out of the package until a person has checked it.
+
+    Returns the number of errors added: the marked record is still built, so
+    checks over the records (at least one call input) do not cascade.
+    """
     node = fields.node(REVIEW_KEY)
     if node is None:
-        return
+        return 0
     note = node.value if isinstance(node, YamlScalar) else None
     about = f": {note}" if isinstance(note, str) and note.strip() else ""
     errors.add(
         node.position,
         f"unresolved review mark on {what}{about} (check the draft, then delete '{REVIEW_KEY}')",
     )
+    return 1
+
+
+def _named_inputs(fields: Fields, errors: ErrorLog) -> tuple[str, ...]:
+    names = []
+    for node in fields.items("named_inputs") or ():
+        name = read_text(node, "'named_inputs' entry", errors, single_line=True)
+        if name is not None and (r_name_problem(name) or not name.isidentifier()):
+            errors.add(node.position, f"'named_inputs' entry must be a name, got {name!r}")
+        elif name is not None:
+            names.append(name)
+    return tuple(names)
 
 
 def _first_argument(fields: Fields, errors: ErrorLog) -> str:
@@ -312,7 +336,7 @@ def _parse_argument(node: YamlNode, errors: ErrorLog) -> Argument | None:
     )
     if fields is None:
         return None
-    _refuse_review_mark(fields, what, errors)
+    count_before += _refuse_review_mark(fields, what, errors)
     name = _identifier(fields, "name", errors, python_keyword=True)
     arg_type = parse_type(fields.node("type"), errors) if fields.has("type") else None
     doc = fields.text("doc")
@@ -373,7 +397,7 @@ def _parse_call_input(node: YamlNode, errors: ErrorLog) -> CallInput | None:
     )
     if fields is None:
         return None
-    _refuse_review_mark(fields, what, errors)
+    count_before += _refuse_review_mark(fields, what, errors)
     name = _identifier(fields, "name", errors, python_keyword=True)
     doc = fields.text("doc")
     if len(errors.errors) > count_before:
@@ -389,7 +413,7 @@ def _parse_call_argument(node: YamlNode, errors: ErrorLog) -> CallArgument | Non
     )
     if fields is None:
         return None
-    _refuse_review_mark(fields, what, errors)
+    count_before += _refuse_review_mark(fields, what, errors)
     name = _identifier(fields, "name", errors, python_keyword=True)
     arg_type = (
         parse_type(fields.node("type"), errors, for_call=True) if fields.has("type") else None

@@ -19,6 +19,8 @@ from codegen.rsyntax import (
     r_call,
     r_character_vector,
     r_string,
+    roxygen_code,
+    roxygen_markdown,
     wrap_call_signature,
 )
 
@@ -72,7 +74,7 @@ def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperVi
         output=roxygen_text(spec.output),
         family_title=family.title,
         see_also=tuple(f"<{url}>" for url in spec.see_also),
-        example=spec.example,
+        example=roxygen_code(spec.example),
         signature="\n".join(signature),
         py_class=r_string(spec.py_class),
         coerced_args=tuple(f"{argument.name} = {coerced(argument)}" for argument in spec.arguments),
@@ -87,6 +89,7 @@ class LayerCallView:
     inputs: str
     input_dtype: str
     variadic: str
+    named_inputs: str
     call_args: str
 
 
@@ -99,13 +102,16 @@ def layer_call_view(spec: LayerSpec) -> LayerCallView:
         inputs=r_character_vector(tuple(call_input.name for call_input in spec.call_inputs)),
         input_dtype=r_string(spec.input_dtype or DEFAULT_INPUT_DTYPE),
         variadic="TRUE" if spec.variadic_inputs else "FALSE",
+        named_inputs=r_character_vector(
+            spec.named_inputs
+            or (tuple(i.name for i in spec.call_inputs) if len(spec.call_inputs) > 1 else ())
+        ),
         call_args=f"list({call_args})",
     )
 
 
 def roxygen_text(markdown: str) -> str:
-    """Spec markdown made safe for a roxygen block: a bare @ would start a tag."""
-    return markdown.replace("@", "@@")
+    return roxygen_markdown(markdown)  # escapes tags and Rd markup (codegen.rsyntax)
 
 
 def _tagged(tag: str, markdown: str) -> str:

@@ -114,7 +114,7 @@ wrapper_name <- function(wrapper_call) {
 # Inputs a caller may name in `...`: query, value and key of a multi-input
 # attention layer.
 routed_input_names <- function(layer) {
-  if (length(layer$inputs) > 1L) layer$inputs else character()
+  layer$named_inputs %||% character()
 }
 
 # Several call inputs (query, value, key) tell Python to spread a list over
@@ -161,7 +161,8 @@ route_dots <- function(dots, layer, input_arg, call, layer_kwargs = layer_kwarg_
       routed$call_args[name] <- list(value)
     } else {
       abort_unknown_dot(
-        name, c(input_names, names(layer$call_args)), setdiff(names(layer_kwargs), taken), call
+        name, c(input_names, names(layer$call_args)), setdiff(names(layer_kwargs), taken), call,
+        also_known = setdiff(taken, c(input_arg, "..."))
       )
     }
   }
@@ -188,10 +189,14 @@ join_inputs <- function(object, extra, layer, input_arg, call) {
       call = call, class = "rkeras_arg_error"
     )
   }
-  if (is.null(extra$query)) {
-    cli::cli_abort("{.arg query} is missing: the layer needs a query input.", call = call, class = "rkeras_arg_error")
+  first <- layer$named_inputs[[1]]
+  if (is.null(extra[[first]])) {
+    cli::cli_abort("{.arg {first}} is missing: the layer needs it as its first input.", call = call, class = "rkeras_arg_error")
   }
-  extra[intersect(layer$inputs, names(extra))]
+  named <- extra[intersect(layer$named_inputs, names(extra))]
+  # A layer whose call spreads its inputs takes them by name; one that takes
+  # a single list (Attention) takes them in order.
+  if (length(layer$inputs) > 1L) named else unname(named)
 }
 
 # The first argument as the layer's call takes it: a tensor, an R array, or
@@ -241,8 +246,10 @@ data_frame_matrix <- function(x, arg, call) {
   unname(matrix)
 }
 
-abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call) {
-  closest <- closest_name(name, c(call_arg_names, layer_arg_names))
+# `also_known` (the wrapper's own arguments) count for the did-you-mean:
+# after `...`, R matches them only by their full names.
+abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call, also_known = character()) {
+  closest <- closest_name(name, c(call_arg_names, layer_arg_names, also_known))
   accepted <- if (length(call_arg_names) && length(layer_arg_names)) {
     "{.arg ...} takes the call arguments {.arg {call_arg_names}} and the layer arguments {.arg {layer_arg_names}}."
   } else if (length(layer_arg_names)) {

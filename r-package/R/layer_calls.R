@@ -3,90 +3,105 @@
 # How each wrapped layer class is called, for compose_layer() and layer
 # instances (instances.R): the names of its call inputs, whether R integer
 # arrays become doubles first, whether unnamed arguments in `...` are further
-# inputs, and the declared type of each call argument (see arg_coercers).
+# inputs, which inputs a caller may name (query, value, key), and the
+# declared type of each call argument (see arg_coercers).
 layer_calls <- list(
   "keras.layers.Add" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = TRUE,
+    named_inputs = c(),
     call_args = list()
   ),
   "keras.layers.AdditiveAttention" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c("query", "value", "key"),
     call_args = list(mask = "tensors", training = "flag", return_attention_scores = "flag", use_causal_mask = "flag")
   ),
   "rkeras_backend.Attention" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c("query", "value", "key"),
     call_args = list(mask = "tensors", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
   ),
   "keras.layers.Concatenate" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = TRUE,
+    named_inputs = c(),
     call_args = list()
   ),
   "keras.layers.Conv1D" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list()
   ),
   "keras.layers.Dense" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list(training = "flag")
   ),
   "keras.layers.Dropout" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list(training = "flag")
   ),
   "keras.layers.Embedding" = list(
     inputs = "inputs",
     input_dtype = "any",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list()
   ),
   "keras.layers.GlobalAveragePooling1D" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list(mask = "tensor")
   ),
   "keras.layers.GlobalMaxPooling1D" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list()
   ),
   "keras.layers.GroupQueryAttention" = list(
     inputs = c("query", "value", "key"),
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c("query", "value", "key"),
     call_args = list(query_mask = "tensor", value_mask = "tensor", key_mask = "tensor", attention_mask = "tensor", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
   ),
   "keras.layers.LayerNormalization" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list()
   ),
   "keras.layers.LSTM" = list(
     inputs = "sequences",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
   ),
   "keras.layers.MultiHeadAttention" = list(
     inputs = c("query", "value", "key"),
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c("query", "value", "key"),
     call_args = list(query_mask = "tensor", value_mask = "tensor", key_mask = "tensor", attention_mask = "tensor", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
   )
 )

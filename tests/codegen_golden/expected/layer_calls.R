@@ -3,24 +3,28 @@
 # How each wrapped layer class is called, for compose_layer() and layer
 # instances (instances.R): the names of its call inputs, whether R integer
 # arrays become doubles first, whether unnamed arguments in `...` are further
-# inputs, and the declared type of each call argument (see arg_coercers).
+# inputs, which inputs a caller may name (query, value, key), and the
+# declared type of each call argument (see arg_coercers).
 layer_calls <- list(
   "keras.layers.EveryType" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
+    named_inputs = c(),
     call_args = list(mask = "tensor", training = "flag", steps_taken = "integer", reduce_axis = "axis")
   ),
   "keras.layers.Concatenate" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = TRUE,
+    named_inputs = c(),
     call_args = list()
   ),
   "rkeras_backend.SpreadInputs" = list(
     inputs = c("query", "value", "key"),
     input_dtype = "any",
     variadic = FALSE,
+    named_inputs = c("query", "value", "key"),
     call_args = list()
   )
 )
