@@ -468,10 +468,18 @@ def r_example(
 ) -> tuple[str, str | None]:
     """The first docstring example that translates mechanically, else one constructing the layer."""
     for example in doc.examples:
-        try:
-            return _translate_doctest(example, keras_class, r_name, parameters), None
-        except _Untranslatable:
-            continue
+        translated = _translate_doctest(example, keras_class, r_name, parameters)
+        if translated is not None:
+            text, complete = translated
+            note = (
+                None
+                if complete
+                else (
+                    "example: Keras's example translated up to its first statement that does not "
+                    "translate mechanically"
+                )
+            )
+            return text, note
     placeholders = {
         p.name: _placeholder(guesses[p.name]) for p in parameters if p.default is REQUIRED
     }
@@ -503,7 +511,8 @@ def _placeholder(guess: Guess) -> str:
 
 def _translate_doctest(
     example: str, keras_class: KerasClass, r_name: str, parameters: tuple[Parameter, ...]
-) -> str:
+) -> tuple[str, bool] | None:
+    """The example in R and whether all of it translated; None if nothing with the layer did."""
     statements: list[tuple[str, list[str]]] = []  # (source, shown output)
     for line in example.splitlines():
         match = _DOCTEST.match(line)
@@ -513,13 +522,20 @@ def _translate_doctest(
             statements[-1] = (statements[-1][0] + "\n" + match.group(3), statements[-1][1])
         elif statements and line.strip():
             statements[-1][1].append(line.strip())
-    if not statements:
-        raise _Untranslatable
     translator = _Translator(keras_class, r_name, [p.name for p in parameters])
-    lines = [translator.statement(source, output) for source, output in statements]
-    if not translator.used_layer:
-        raise _Untranslatable
-    return "\n".join(line for line in lines if line is not None)
+    lines: list[str] = []
+    used_layer = False
+    for source, output in statements:
+        try:
+            lines.append(translator.statement(source, output))
+        except _Untranslatable:
+            break
+        used_layer = translator.used_layer
+    else:
+        return ("\n".join(lines), True) if used_layer else None
+    while lines and lines[-1].startswith("#"):
+        lines.pop()  # a comment introducing what could not be translated
+    return ("\n".join(lines), False) if used_layer else None
 
 
 class _Translator:
@@ -532,7 +548,7 @@ class _Translator:
         self.names: set[str] = set()
         self.used_layer = False
 
-    def statement(self, source: str, output: list[str]) -> str | None:
+    def statement(self, source: str, output: list[str]) -> str:
         if source.strip().startswith("#"):
             return source.strip()
         try:

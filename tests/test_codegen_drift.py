@@ -1,0 +1,159 @@
+"""``python -m codegen drift``: specs against the installed Keras.
+
+The real specs are checked in this process (Keras imported once); the CLI
+runs once as a subprocess, on a copy of the specs edited to drift in every
+way drift reports, and its output is compared as exact text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codegen.argtypes import Axis, Flag
+from codegen.cli import main
+from codegen.drift import python_default, same_default
+from codegen.model import Argument, Default
+
+REPO = Path(__file__).resolve().parent.parent
+NEWLINE = "\n"  # f-string expressions take no backslash before Python 3.12
+
+
+def test_python_defaults_account_for_r_axes() -> None:
+    def axis(value: object) -> object:
+        return python_default(Argument("axis", Axis(), "doc", Default(value)))
+
+    assert axis(-1) == -1
+    assert axis(2) == 1
+    assert axis((1, -1)) == [0, -1]
+    assert python_default(Argument("on", Flag(), "doc", Default(True))) is True
+
+
+def test_same_default_compares_as_python_does() -> None:
+    assert same_default(0, 0.0)
+    assert same_default([1, 1], (1, 1))
+    assert same_default([[0, 0], [1, 1]], ((0, 0), (1, 1)))
+    assert not same_default(1, True)
+    assert not same_default([1, 2], (1, 2, 3))
+    assert not same_default("zeros", None)
+    assert not same_default(0.5, 0.2)
+
+
+def test_the_real_specs_do_not_drift(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("keras")
+    assert main(["drift", "--specs", str(REPO / "specs")]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("codegen drift: 14 specs agree with Keras 3.15.1; ")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def _argument_block(text: str, name: str) -> str:
+    """An argument's lines, up to the next argument or top-level key."""
+    start = text.index(f"  - name: {name}\n")
+    ends = [text.find(marker, start + 1) for marker in ("\n  - name: ", "\ncall_inputs:")]
+    return text[start : min(end for end in ends if end != -1) + 1]
+
+
+def _line(path: Path, text: str) -> int:
+    """The line of the one place ``text`` starts in the file."""
+    content = path.read_text()
+    assert content.count(text) == 1, text
+    return content[: content.index(text)].count("\n") + 1
+
+
+def test_drift_reports_each_kind_of_difference(tmp_path: Path) -> None:
+    pytest.importorskip("keras")
+    specs = tmp_path / "specs"
+    shutil.copytree(REPO / "specs", specs)
+    dense = specs / "layer_dense.yaml"
+    # A changed default: Keras's use_bias is True.
+    _edit(
+        dense,
+        "  - name: use_bias\n    type: flag\n    default: true",
+        "  - name: use_bias\n    type: flag\n    default: false",
+    )
+    # A new argument in Keras: the spec lacks lora_alpha.
+    _edit(dense, _argument_block(dense.read_text(), "lora_alpha"), "")
+    # An argument Keras removed: the spec has one Keras does not.
+    _edit(
+        dense,
+        "  - name: quantization_config\n",
+        "  - name: kernel_size\n    type: integer\n    default: 3\n    doc: Gone from Keras.\n"
+        "  - name: quantization_config\n",
+    )
+    # Arguments out of Keras's order: groups moved after bias_constraint.
+    conv = specs / "layer_conv_1d.yaml"
+    groups = _argument_block(conv.read_text(), "groups")
+    _edit(conv, groups, "")
+    _edit(conv, "call_inputs:\n", groups + "call_inputs:\n")
+    # A changed docstring.
+    dropout = specs / "layer_dropout.yaml"
+    dropout.write_text(
+        re.sub(
+            r"keras_doc_hash: \S+", "keras_doc_hash: sha256:0123456789abcdef", dropout.read_text()
+        )
+    )
+    # Call arguments: one Keras lacks, one Keras has but the spec does not route.
+    lstm = specs / "layer_lstm.yaml"
+    _edit(lstm, "  - name: initial_state\n", "  - name: initial_states\n")
+    # The listing: a specced class listed, an unknown class, a class left out.
+    listing = specs / "not_yet_wrapped.yaml"
+    _edit(
+        listing, "  - keras.layers.Activation\n", "  - keras.layers.Dense\n  - keras.layers.Nope\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen", "drift", "--specs", "specs"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("specs/", "codegen"))]
+    keras_order = (
+        "filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation, "
+        "use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, "
+        "activity_regularizer, kernel_constraint, bias_constraint"
+    )
+    assert errors == [
+        f"specs/layer_conv_1d.yaml:{_line(conv, '  - name: activation')}:5: error: argument "
+        f"'activation' is out of order: keras.layers.Conv1D() has 'groups' here (its order: "
+        f"{keras_order})",
+        f"specs/layer_dense.yaml:{_line(dense, NEWLINE + 'arguments:') + 1}:1: error: "
+        "keras.layers.Dense() has parameter 'lora_alpha' (default None), missing from the "
+        "spec's arguments",
+        f"specs/layer_dense.yaml:{_line(dense, 'default: false')}:14: error: default of argument "
+        "'use_bias' is False in Python terms, keras.layers.Dense() has True",
+        f"specs/layer_dense.yaml:{_line(dense, '  - name: kernel_size')}:5: error: argument "
+        "'kernel_size' is not a parameter of keras.layers.Dense()",
+        "specs/layer_dropout.yaml:3:17: error: the docstring of keras.layers.Dropout changed "
+        "since the spec was drafted (now sha256:22103b9538513b77): review the spec against it, "
+        "then set keras_doc_hash: sha256:22103b9538513b77",
+        f"specs/layer_lstm.yaml:{_line(lstm, NEWLINE + 'call_arguments:') + 1}:1: error: "
+        "keras.layers.LSTM.call() has parameter 'initial_state', missing from the spec's "
+        "call_arguments",
+        f"specs/layer_lstm.yaml:{_line(lstm, '  - name: initial_states')}:5: error: call "
+        "argument 'initial_states' is not a parameter of keras.layers.LSTM.call()",
+        "specs/not_yet_wrapped.yaml: error: keras.layers.Activation has no spec and is not "
+        "listed here: draft one with python -m codegen import keras.layers.Activation, or list "
+        "it under the issue that will wrap it",
+        f"specs/not_yet_wrapped.yaml:{_line(listing, '  - keras.layers.Dense')}:5: error: "
+        "keras.layers.Dense is listed as not yet wrapped, but specs/layer_dense.yaml wraps it: "
+        "remove it from this list",
+        f"specs/not_yet_wrapped.yaml:{_line(listing, '  - keras.layers.Nope')}:5: error: "
+        "'keras.layers.Nope' is not a public layer class of keras.layers in Keras 3.15.1",
+        "codegen drift: 10 problems against Keras 3.15.1",
+    ]
+    assert result.returncode == 1
+    assert result.stdout == ""
