@@ -88,8 +88,10 @@ test: setup test-python check-generated check-docs test-r test-install check-r c
 test-python: $(STAMPS)/venv
 	$(PY) -m pytest -q tests 2>&1 | tee $(STAMPS)/pytest.log
 
+# drift: every spec against the pinned Keras (arguments, defaults, call, docstring hash).
 check-generated: $(STAMPS)/venv
 	$(PY) -m codegen check
+	$(PY) -m codegen drift
 
 # man/ and NAMESPACE must be exactly what roxygen2 makes of R/, and roxygen2
 # must run cleanly: an error or a warning fails the check.
