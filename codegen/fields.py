@@ -10,12 +10,18 @@ import unicodedata
 from collections.abc import Iterable
 
 from codegen.diagnostics import ErrorLog, Position, closest
+from codegen.rsyntax import knitr_code
 from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe
 
 # \n separates lines; anything else that moves the cursor or is not a character
 # (lone surrogates) would garble a roxygen comment or an R string.
 _ALLOWED_CONTROLS = {"\n", "\t"}
 _FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+# What roxygen would run instead of showing: text in a spec is data.
+_KNITR_ADVICE = {
+    "inline R code": "write its result instead",
+    "a code chunk": "use a plain ``` fence",
+}
 
 
 class Fields:
@@ -106,5 +112,15 @@ def read_text(
             return None
     if single_line and "\n" in text:
         errors.add(node.position, f"{what} must be a single line")
+        return None
+    runnable = knitr_code(text)
+    if runnable is not None:
+        snippet, kind = runnable
+        shown = snippet if len(snippet) <= 40 else snippet[:37] + "..."
+        errors.add(
+            node.locate(snippet),
+            f"{what} contains {kind} {shown!r}, which roxygen would run when the docs "
+            f"are built; {_KNITR_ADVICE[kind]}",
+        )
         return None
     return text

@@ -218,7 +218,7 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
     output = fields.text("output")
     see_also = _urls(fields, errors)
     example = fields.text("example")
-    _check_parameter_names(arguments, call_inputs, call_arguments, errors)
+    _check_parameter_names(arguments, call_inputs, call_arguments, errors, first_argument)
     if len(errors.errors) > count_before:
         return None
     return LayerSpec(
@@ -457,17 +457,24 @@ def _check_parameter_names(
     call_inputs: tuple[CallInput, ...],
     call_arguments: tuple[CallArgument, ...],
     errors: ErrorLog,
+    first_argument: str = OBJECT_PARAMETER,
 ) -> None:
     """Names must be unique across the wrapper's parameters and the routed call parameters.
 
     A call argument reaches the layer call only through ``...``; one named like a
-    constructor argument would be captured by the wrapper's formal of that name.
+    formal of the wrapper (its first parameter or a constructor argument) would
+    be captured by that formal, and R matches a formal by any prefix of its
+    name, so a call argument that is a prefix of one is refused too (a call
+    argument that merely starts with a formal's name, ``steps_taken`` beside
+    ``steps``, is safe: R never matches a longer name to a shorter formal).
+    Call inputs are exempt: they arrive inside the first argument, never by
+    name through ``...``.
     """
     for argument in arguments:
-        if argument.name == OBJECT_PARAMETER:
+        if argument.name == first_argument:
             errors.add(
                 argument.position,
-                f"argument name '{OBJECT_PARAMETER}' is taken by the wrapper's first parameter",
+                f"argument name '{first_argument}' is taken by the wrapper's first parameter",
             )
     seen: dict[str, tuple[str, Position]] = {}
     labelled = (
@@ -485,3 +492,22 @@ def _check_parameter_names(
             )
         else:
             seen[record.name] = (kind, record.position)
+    formals = [(f"the wrapper's first parameter '{first_argument}'", first_argument)] + [
+        (f"argument '{argument.name}' at line {argument.position.line}", argument.name)
+        for argument in arguments
+    ]
+    for call_argument in call_arguments:
+        name = call_argument.name
+        if name == first_argument:
+            errors.add(
+                call_argument.position,
+                f"call argument name '{name}' is taken by the wrapper's first parameter",
+            )
+            continue
+        for label, formal in formals:
+            if formal != name and formal.startswith(name):
+                errors.add(
+                    call_argument.position,
+                    f"call argument '{name}' is a prefix of {label}: R would match "
+                    f"'{name} = ' to '{formal}' partially; rename one",
+                )

@@ -43,7 +43,11 @@ def output_name(spec: LayerSpec) -> str:
     return f"{spec.r_name}.R"
 
 
-def load_spec_set(specs_dir: Path) -> SpecSet:
+def load_spec_set(
+    specs_dir: Path, *, package_dir: Path | None = None, parse_examples: bool = False
+) -> SpecSet:
+    """``package_dir``: the R package whose hand-written names specs must not take;
+    ``parse_examples``: run R's parser over every example (``validate``)."""
     errors = ErrorLog()
     if not specs_dir.is_dir():
         raise SpecErrors([SpecError(Position(specs_dir.as_posix()), "specs directory not found")])
@@ -73,7 +77,14 @@ def load_spec_set(specs_dir: Path) -> SpecSet:
         if spec is not None:
             specs.append(spec)
             sources[spec.r_name] = f"{specs_dir.resolve().name}/{path.name}"
-    check_across_specs(identities, declared_families, families_path.as_posix(), errors)
+    check_across_specs(
+        identities,
+        declared_families,
+        families_path.as_posix(),
+        errors,
+        package_dir=package_dir,
+        parse_examples=parse_examples,
+    )
     if errors:
         raise SpecErrors(errors.errors)
     families_source = f"{specs_dir.resolve().name}/{FAMILIES_FILE}"

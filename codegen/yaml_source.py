@@ -54,10 +54,17 @@ class YamlScalar:
 
     def locate(self, snippet: str) -> Position:
         """The position of ``snippet`` as written in the source, or the scalar's own."""
+        index = self.find(snippet)
+        return self.position if index < 0 else self.position_at(index)
+
+    def find(self, snippet: str, after: int | None = None) -> int:
+        """Where ``snippet`` starts in the source, within this scalar (-1: not verbatim)."""
         start, end = self.span
-        index = self.source.find(snippet, start, end)
-        if index < 0 or self.position.line is None:
-            return self.position
+        if self.position.line is None:
+            return -1
+        return self.source.find(snippet, start if after is None else after, end)
+
+    def position_at(self, index: int) -> Position:
         return _position_at(self.source, index, self.position.path)
 
 
@@ -172,8 +179,7 @@ def load_yaml(text: str, path: str, errors: ErrorLog) -> YamlNode | None:
     except yaml.reader.ReaderError as error:
         errors.add(
             _position_at(text, error.position, path),
-            f"YAML syntax error: unacceptable character #x{error.character:04x} "
-            f"({error.reason})",
+            f"YAML syntax error: unacceptable character #x{error.character:04x} ({error.reason})",
         )
         return None
     finally:
