@@ -3,7 +3,7 @@
     python bench/attention.py            # the cases of the issue (~3-5 min)
     python bench/attention.py --quick    # small shapes, smoke run (< 60 s)
 
-Method (see bench/README_attention.md for the reasoning):
+Method (see bench/README.md for the reasoning):
 
 * Time: one long-lived worker process per implementation, both started with
   the same environment. Each case is built and warmed up (compilation
@@ -177,7 +177,7 @@ class Worker:
 
     def time(self, n: int) -> float:
         if SETTLE_S:
-            # Optional idle gap before a sample (see README_attention.md: on
+            # Optional idle gap before a sample (see bench/README.md: on
             # this VM every call after an idle gap is slower, for both).
             time.sleep(SETTLE_S)
         t0 = time.perf_counter()

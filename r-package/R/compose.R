@@ -204,9 +204,7 @@ join_inputs <- function(object, extra, layer, input_arg, call) {
 # integer arrays as doubles where the layer computes in floats. Anything else
 # is an error that names the argument and says what it received.
 as_layer_input <- function(x, arg, input_dtype, call) {
-  if (is.data.frame(x)) {
-    x <- data_frame_matrix(x, arg, call)
-  }
+  x <- as_model_input(x, arg, call)
   if (is_python_object(x)) {
     return(x)
   }
@@ -230,24 +228,6 @@ as_layer_input <- function(x, arg, input_dtype, call) {
   abort_arg(arg, "a tensor, an R array, a list of them, a sequential model or `NULL`", x, call = call)
 }
 
-data_frame_matrix <- function(x, arg, call) {
-  numeric <- vapply(x, function(column) is.numeric(column) || is.logical(column), TRUE)
-  if (!all(numeric)) {
-    cli::cli_abort(
-      c(
-        "{.arg {arg}} is a data frame with non-numeric column{?s} {.field {names(x)[!numeric]}}.",
-        "i" = "Keras takes numbers: encode such columns as numbers (e.g. with {.fn model.matrix}) first."
-      ),
-      call = call, class = "rkeras_arg_error"
-    )
-  }
-  matrix <- as.matrix(x)
-  storage.mode(matrix) <- "double"
-  unname(matrix)
-}
-
-# `also_known` (the wrapper's own arguments) count for the did-you-mean:
-# after `...`, R matches them only by their full names.
 abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call, also_known = character()) {
   closest <- closest_name(name, c(call_arg_names, layer_arg_names, also_known))
   accepted <- if (length(call_arg_names) && length(layer_arg_names)) {

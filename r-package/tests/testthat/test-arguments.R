@@ -129,6 +129,6 @@ test_that("a data.frame of numbers is a matrix; other columns are named", {
   expect_identical(dim(as.array(layer_dense(frame, 3))), c(2L, 3L))
   expect_error(
     layer_dense(data.frame(a = 1:2, b = c("x", "y")), 3),
-    "`object` is a data frame with non-numeric column b.", fixed = TRUE
+    "Column `b` <character> is not numeric.", fixed = TRUE
   )
 })

@@ -45,7 +45,7 @@ test_that("an instance call coerces its declared call arguments and names the ba
   expect_match(conditionMessage(err), "Did you mean `use_causal_mask`?", fixed = TRUE)
   # Layer arguments belong to the constructor, not to a call.
   err <- expect_error(layer(list(q, q), name = "late"), class = "rkeras_arg_error")
-  expect_match(conditionMessage(err), "`...` takes the call arguments `mask`", fixed = TRUE)
+  expect_match(conditionMessage(err), "`...` takes the call arguments `query`, `value`, `key`, `mask`", fixed = TRUE)
 })
 
 test_that("an instance of a layer with several inputs takes them one by one or as a list", {
