@@ -63,6 +63,8 @@ _TUPLE_NAMES = frozenset(
         "tile_grid_size",
     }
 )
+# Optional call parameters that are inputs: the key of the attention layers.
+_OPTIONAL_INPUTS = frozenset({"key"})
 # Families whose layers compute in floating point: R integer arrays become doubles.
 _FLOAT_FAMILIES = frozenset(
     {"convolution", "pooling", "normalization", "merging", "attention", "recurrent", "activation"}
@@ -261,13 +263,16 @@ def draft_spec(
     if not call_inputs:
         call_inputs = (Parameter("inputs", REQUIRED),)
         spec_notes.append("Keras's call() takes *args: name its inputs")
-    taken = {p.name for p in parameters}
-    clashing = [p.name for p in call_arguments if p.name in taken]
-    call_arguments = tuple(p for p in call_arguments if p.name not in taken)
+    # A call argument reaches the layer through `...`: named like a constructor
+    # argument, or a prefix of one (or the other way round), R would bind it
+    # to the wrapper's formal instead.
+    taken = [p.name for p in parameters]
+    clashing = [p.name for p in call_arguments if any(_prefixes(p.name, name) for name in taken)]
+    call_arguments = tuple(p for p in call_arguments if p.name not in clashing)
     if clashing:
         spec_notes.append(
-            "call parameters named like constructor arguments cannot be routed through `...`: "
-            + ", ".join(clashing)
+            "call parameters named like (or a prefix of) constructor arguments cannot be "
+            "routed through `...`, so they are left out: " + ", ".join(clashing)
         )
     if family == "merging":  # keras3: layer_add(inputs, ...), further inputs in `...`
         out += ["first_argument: inputs", "variadic_inputs: true"]
@@ -307,9 +312,15 @@ def _split_call(
 ) -> tuple[tuple[Parameter, ...], tuple[Parameter, ...]]:
     """Leading parameters without a default are the call's inputs; the rest are call arguments."""
     count = 0
-    while count < len(parameters) and parameters[count].default is REQUIRED:
+    while count < len(parameters) and (
+        parameters[count].default is REQUIRED or parameters[count].name in _OPTIONAL_INPUTS
+    ):
         count += 1
     return parameters[:count], parameters[count:]
+
+
+def _prefixes(one: str, other: str) -> bool:
+    return one.startswith(other) or other.startswith(one)
 
 
 def _object_doc(call_inputs: tuple[Parameter, ...]) -> str:
