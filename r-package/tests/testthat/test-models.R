@@ -228,6 +228,15 @@ test_that("after a first fit() fails part-way, the model trains once the data ar
   compile(fresh, optimizer = "adam", loss = "mse")
   expect_error(evaluate(fresh, x, wrong, verbose = 0), "rkeras compiled the model again", fixed = TRUE)
   expect_named(evaluate(fresh, x, x[, 1:2], verbose = 0), "loss")
+  # A failure outside rkeras (Keras's own fit()) shows at the next call, which
+  # says what happened and repairs the model.
+  direct <- keras_model(input, layer_dense(input, units = 2))
+  compile(direct, optimizer = "adam", loss = "mse")
+  expect_error(direct$fit(x, wrong, verbose = 0L))
+  err <- expect_error(fit(direct, x, x[, 1:2], verbose = 0), class = "rkeras_python_error")
+  expect_match(conditionMessage(err), "An earlier call failed part-way", fixed = TRUE)
+  expect_match(conditionMessage(err), "rkeras compiled the model again", fixed = TRUE)
+  expect_s3_class(fit(direct, x, x[, 1:2], verbose = 0), "rkeras_history")
 
   # A model whose layers the failed call built cannot be saved: say so.
   sequential <- keras_model_sequential()
