@@ -74,7 +74,11 @@ given_arguments <- function(wrapper, wrapper_call, frame, caller, layer) {
   before_dots <- formal_names[seq_len(match("...", formal_names) - 1L)]
   matched <- match.call(wrapper, wrapper_call, expand.dots = FALSE, envir = caller)
   supplied <- setdiff(names(matched)[-1], "...")
-  spelt <- names(match.call(function(...) NULL, wrapper_call, envir = caller))[-1]
+  # The names as written; a `...` passed on by the caller is expanded first.
+  spelt <- names(wrapper_call)[-1]
+  if (any(vapply(as.list(wrapper_call)[-1], identical, TRUE, quote(...)))) {
+    spelt <- names(match.call(function(...) NULL, wrapper_call, envir = caller))[-1]
+  }
   moved <- list()
   for (name in setdiff(spelt, c(formal_names, ""))) {
     target <- before_dots[startsWith(before_dots, name)]
