@@ -376,3 +376,159 @@ def test_diff_and_errors_print_on_a_latin1_console(tmp_path: Path) -> None:
         "specs/layer_tiny.yaml:28:1: error: unknown key '\\u03bb_key' in layer spec",
         generate=False,
     )
+
+
+# ---------------------------------------------------------------- text is data
+
+
+def test_knitr_code_in_spec_text_is_refused_where_it_stands(tmp_path: Path) -> None:
+    tiny = TINY.replace(
+        "description: Does little.",
+        'description: |\n  Does little.\n  Costs `r file.create("hacked")` cents.',
+    ).replace(
+        "output: A tensor.", "output: |\n  A tensor.\n\n  ```{r}\n  file.create('hacked')\n  ```"
+    )
+    project(tmp_path, tiny)
+    assert_refused(
+        codegen(tmp_path, "generate", "--out", "out"),
+        "specs/layer_tiny.yaml:7:9: error: 'description' contains inline R code "
+        "'`r file.create(\"hacked\")`', which roxygen would run when the docs are built; "
+        "write its result instead",
+        "specs/layer_tiny.yaml:27:3: error: 'output' contains a code chunk '```{r}', which "
+        "roxygen would run when the docs are built; use a plain ``` fence",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+HOSTILE_DOC = (
+    "Braces { and } alone, a \\ backslash, \\emph{not markup}, 50% and \\%.\n"
+    "@export stays text, as does @@.\n"
+    "\n"
+    "```python\n"
+    "@decorator\n"
+    "def f(): return {}\n"
+    "```"
+)
+HOSTILE_EXAMPLE = (
+    'x <- "a { b \\\\ c % d @@ e"\nf <- \\(v) v  # a \\ backslash, 100% {balanced}\nf(x)'
+)
+ROXYGEN_SCRIPT = r"""
+args <- commandArgs(trailingOnly = TRUE)
+options(warn = 2)  # a roxygen warning (mismatched braces, unknown tag) fails the test
+suppressMessages(roxygen2::roxygenise(args[[1]], roclets = "rd", load_code = roxygen2::load_source))
+rd <- file.path(args[[1]], "man", "layer_tiny.Rd")
+writeLines(capture.output(tools::Rd2txt(rd, options = list(underline_titles = FALSE))), args[[2]])
+writeLines(capture.output(tools::Rd2ex(rd)), args[[3]])
+"""
+
+
+@pytest.mark.skipif(RSCRIPT is None, reason="needs R with roxygen2")
+def test_braces_backslashes_and_at_signs_render_as_written_through_roxygen(
+    tmp_path: Path,
+) -> None:
+    def block(text: str) -> str:
+        return "|\n" + "".join(f"  {line}\n" if line else "\n" for line in text.split("\n"))
+
+    tiny = (
+        TINY.replace("description: Does little.\n", f"description: {block(HOSTILE_DOC)}")
+        .replace("    doc: A mask.\n", "    doc: " + block(HOSTILE_DOC).replace("\n  ", "\n      "))
+        .replace("example: |\n  layer <- layer_tiny(rate = 0.1)\n  layer\n", "")
+        + f"example: {block(HOSTILE_EXAMPLE)}"
+    )
+    project(tmp_path, tiny)
+    assert codegen(tmp_path, "validate").returncode == 0
+    package = tmp_path / "pkg"
+    assert codegen(tmp_path, "generate", "--out", str(package / "R")).returncode == 0
+    (package / "DESCRIPTION").write_text(
+        "Package: tinypkg\nVersion: 0.0.1\nTitle: Tiny\nDescription: Tiny.\nLicense: MIT\n"
+        "Encoding: UTF-8\nRoxygen: list(markdown = TRUE)\n"
+    )
+    for name in os.listdir(package / "R"):
+        if name != "layer_tiny.R":
+            (package / "R" / name).unlink()
+    text, examples = tmp_path / "text.txt", tmp_path / "examples.R"
+
+    roxygen = subprocess.run(
+        [RSCRIPT, "-e", ROXYGEN_SCRIPT, str(package), str(text), str(examples)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert roxygen.returncode == 0, roxygen.stderr
+    rendered = " ".join(text.read_text(encoding="utf-8").split())
+    for paragraph in (
+        "Braces { and } alone, a \\ backslash, \\emph{not markup}, 50% and \\%.",
+        "@export stays text, as does @@.",
+        "def f(): return {}",
+    ):
+        assert rendered.count(" ".join(paragraph.split())) == 2, paragraph  # description, doc
+    assert rendered.count("@decorator") == 2
+    assert HOSTILE_EXAMPLE in examples.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(RSCRIPT is None, reason="needs Rscript")
+def test_validate_parses_every_example_with_r(tmp_path: Path) -> None:
+    project(
+        tmp_path,
+        TINY.replace("  layer\n", "  layer layer\n  # an { unbalanced comment\n"),
+    )
+    second = TINY.replace("layer_tiny", "layer_tiny_two").replace(
+        "  layer\n", "  layer\n  # an { unbalanced comment\n"
+    )
+    (tmp_path / "specs" / "layer_tiny_two.yaml").write_text(second)
+    assert_refused(
+        codegen(tmp_path, "validate"),
+        "specs/layer_tiny.yaml:27:9: error: 'example' does not parse as R: unexpected symbol",
+        "specs/layer_tiny_two.yaml:28:3: error: 'example' has a comment with an unbalanced "
+        "brace, which roxygen cannot put in the Rd examples; balance it or reword the comment",
+        generate=False,
+    )
+
+
+# ---------------------------------------------------------------- spec-level mistakes
+
+
+def test_call_argument_named_like_or_prefixing_a_wrapper_formal(tmp_path: Path) -> None:
+    tiny = TINY.replace(
+        "  - name: mask\n    type: tensor\n    doc: A mask.\n",
+        "  - name: object\n    type: tensor\n    doc: Taken.\n"
+        "  - name: training\n    type: flag\n    doc: Prefix of training_mode.\n"
+        "  - name: obj\n    type: flag\n    doc: Prefix of object.\n",
+    )
+    project(tmp_path, tiny)
+    assert_refused(
+        codegen(tmp_path, "generate", "--out", "out"),
+        "specs/layer_tiny.yaml:19:5: error: call argument name 'object' is taken by the "
+        "wrapper's first parameter",
+        "specs/layer_tiny.yaml:22:5: error: call argument 'training' is a prefix of argument "
+        "'training_mode' at line 11: R would match 'training = ' to 'training_mode' partially; "
+        "rename one",
+        "specs/layer_tiny.yaml:25:5: error: call argument 'obj' is a prefix of the wrapper's "
+        "first parameter 'object': R would match 'obj = ' to 'object' partially; rename one",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_r_name_shadowing_a_hand_written_name_of_the_package(tmp_path: Path) -> None:
+    project(tmp_path, TINY.replace("r_name: layer_tiny", "r_name: keras_model"))
+    (tmp_path / "specs" / "compile.yaml").write_text(
+        TINY.replace("r_name: layer_tiny", "r_name: compile")
+    )
+    package = tmp_path / "r-package"
+    shutil.copytree(REPO / "r-package" / "R", package / "R")
+    shutil.copy(REPO / "r-package" / "NAMESPACE", package / "NAMESPACE")
+    before = tree_hash(package)
+
+    result = codegen(tmp_path, "generate")
+
+    models = "r-package/R/models.R"
+    assert_refused(
+        result,
+        "specs/compile.yaml:1:9: error: R name 'compile' would shadow the package's "
+        "hand-written 'compile' (exported in r-package/NAMESPACE); choose another name",
+        f"specs/layer_tiny.yaml:1:9: error: R name 'keras_model' would shadow the package's "
+        f"hand-written 'keras_model' ({models}); choose another name",
+    )
+    assert tree_hash(package) == before
