@@ -162,8 +162,19 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
     input_count = draw(st.integers(1, min(3, len(all_names))))
     argument_count = draw(st.integers(0, len(all_names) - input_count))
     input_names = all_names[:input_count]
-    argument_names = all_names[input_count : input_count + argument_count]
-    call_argument_names = all_names[input_count + argument_count :]
+    first_argument = draw(st.sampled_from(FIRST_ARGUMENTS))
+    argument_names = [
+        name
+        for name in all_names[input_count : input_count + argument_count]
+        if name != first_argument
+    ]
+    # A call argument naming or prefixing a formal would be matched to it by R (refused).
+    formals = [first_argument, *argument_names]
+    call_argument_names = [
+        name
+        for name in all_names[input_count + argument_count :]
+        if not any(formal.startswith(name) for formal in formals)
+    ]
     return LayerSpec(
         r_name="layer_" + draw(names),
         py_class=draw(
@@ -190,7 +201,7 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
         example=draw(multi_line),
         object_doc=draw(st.none() | multi_line),
         input_dtype=draw(st.sampled_from(INPUT_DTYPES)),
-        first_argument=draw(st.sampled_from(FIRST_ARGUMENTS)),
+        first_argument=first_argument,
         variadic_inputs=draw(st.booleans()),
     )
 
