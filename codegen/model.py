@@ -511,3 +511,9 @@ def _check_parameter_names(
                     f"call argument '{name}' is a prefix of {label}: R would match "
                     f"'{name} = ' to '{formal}' partially; rename one",
                 )
+            elif formal != name and name.startswith(formal):
+                errors.add(
+                    call_argument.position,
+                    f"{label} is a prefix of call argument '{name}': '{formal} = ' "
+                    f"would take a shortened '{name}'; rename one",
+                )

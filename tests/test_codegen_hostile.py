@@ -495,7 +495,8 @@ def test_call_argument_named_like_or_prefixing_a_wrapper_formal(tmp_path: Path) 
         "  - name: mask\n    type: tensor\n    doc: A mask.\n",
         "  - name: object\n    type: tensor\n    doc: Taken.\n"
         "  - name: training\n    type: flag\n    doc: Prefix of training_mode.\n"
-        "  - name: obj\n    type: flag\n    doc: Prefix of object.\n",
+        "  - name: obj\n    type: flag\n    doc: Prefix of object.\n"
+        "  - name: training_mode_now\n    type: flag\n    doc: training_mode is its prefix.\n",
     )
     project(tmp_path, tiny)
     assert_refused(
@@ -507,6 +508,9 @@ def test_call_argument_named_like_or_prefixing_a_wrapper_formal(tmp_path: Path) 
         "rename one",
         "specs/layer_tiny.yaml:25:5: error: call argument 'obj' is a prefix of the wrapper's "
         "first parameter 'object': R would match 'obj = ' to 'object' partially; rename one",
+        "specs/layer_tiny.yaml:28:5: error: argument 'training_mode' at line 11 is a prefix of "
+        "call argument 'training_mode_now': 'training_mode = ' would take a shortened "
+        "'training_mode_now'; rename one",
     )
     assert not (tmp_path / "out").exists()
 

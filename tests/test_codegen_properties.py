@@ -168,12 +168,12 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
         for name in all_names[input_count : input_count + argument_count]
         if name != first_argument
     ]
-    # A call argument naming or prefixing a formal would be matched to it by R (refused).
+    # A call argument naming, prefixing or prefixed by a formal is refused (R's partial matching).
     formals = [first_argument, *argument_names]
     call_argument_names = [
         name
         for name in all_names[input_count + argument_count :]
-        if not any(formal.startswith(name) for formal in formals)
+        if not any(formal.startswith(name) or name.startswith(formal) for formal in formals)
     ]
     return LayerSpec(
         r_name="layer_" + draw(names),

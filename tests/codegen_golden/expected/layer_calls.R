@@ -11,7 +11,7 @@ layer_calls <- list(
     input_dtype = "float",
     variadic = FALSE,
     named_inputs = c(),
-    call_args = list(mask = "tensor", training = "flag", steps_taken = "integer", reduce_axis = "axis")
+    call_args = list(mask = "tensor", training = "flag", n_steps = "integer", reduce_axis = "axis")
   ),
   "keras.layers.Concatenate" = list(
     inputs = "inputs",

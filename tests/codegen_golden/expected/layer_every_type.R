@@ -52,7 +52,7 @@
 #' - `inputs`: A tensor.
 #' - `mask`: A mask.
 #' - `training`: Training mode.
-#' - `steps_taken`: An integer call argument.
+#' - `n_steps`: An integer call argument.
 #' - `reduce_axis`: An axis call argument.
 #'
 #' @section Output:
