@@ -28,8 +28,11 @@ layer_kwarg_coercers <- list(
 compose_layer <- function(py_class, ...) {
   frame <- parent.frame()
   wrapper <- sys.function(-1L)
-  given <- given_arguments(wrapper, sys.call(-1L), frame, parent.frame(2L), layer_calls[[py_class]])
-  input_arg <- names(formals(wrapper))[[1]]
+  given <- given_arguments(
+    wrapper, sys.call(-1L), frame, parent.frame(2L), layer_calls[[py_class]], py_class
+  )
+  formal_names <- the$wrapper_formals[[py_class]]$names
+  input_arg <- formal_names[[1]]
   # Forced first, so nested wrappers create their layers in reading order.
   object <- if (input_arg %in% given$supplied) get(input_arg, envir = frame)
   args <- list()
@@ -37,7 +40,10 @@ compose_layer <- function(py_class, ...) {
     args[...names()[[i]]] <- list(...elt(i))
   }
   dots <- c(eval(quote(list(...)), frame), given$moved)
-  routed <- route_dots(dots, layer_calls[[py_class]], input_arg, frame, taken = names(formals(wrapper)))
+  if (!length(dots)) {
+    return(compose_with(py_class, args, object, list(), layer_calls[[py_class]], input_arg, frame))
+  }
+  routed <- route_dots(dots, layer_calls[[py_class]], input_arg, frame, taken = formal_names)
   object <- join_inputs(object, routed$inputs, layer_calls[[py_class]], input_arg, frame)
   compose_with(py_class, c(args, routed$layer_kwargs), object, routed$call_args,
     layer_calls[[py_class]], input_arg, frame)
@@ -69,19 +75,29 @@ compose_with <- function(py_class, args, object, call_kwargs, layer, input_arg, 
 # of the layer's call inputs or call arguments (`value` of
 # layer_multi_head_attention()) is moved back to `...`, where it belongs; any
 # other is an error naming both.
-given_arguments <- function(wrapper, wrapper_call, frame, caller, layer) {
-  formal_names <- names(formals(wrapper))
-  before_dots <- formal_names[seq_len(match("...", formal_names) - 1L)]
+given_arguments <- function(wrapper, wrapper_call, frame, caller, layer, py_class) {
+  formals <- the$wrapper_formals[[py_class]] %||% wrapper_formals(wrapper, py_class)
+  if (length(wrapper_call) == 1L) {
+    return(check_required(character(), formals, wrapper_call, frame))
+  }
+  args <- as.list(wrapper_call)[-1]
+  spelt <- names(args) %||% rep("", length(args))
+  forwards_dots <- any(vapply(args, identical, TRUE, quote(...)))
+  if (!forwards_dots && !any(nzchar(spelt))) {
+    # Positional arguments only: R binds them to the arguments before `...`
+    # in order (the common `layer_dense(x, 3)`), with no names to check.
+    supplied <- formals$before_dots[seq_len(min(length(args), length(formals$before_dots)))]
+    return(check_required(supplied, formals, wrapper_call, frame))
+  }
   matched <- match.call(wrapper, wrapper_call, expand.dots = FALSE, envir = caller)
   supplied <- setdiff(names(matched)[-1], "...")
   # The names as written; a `...` passed on by the caller is expanded first.
-  spelt <- names(wrapper_call)[-1]
-  if (any(vapply(as.list(wrapper_call)[-1], identical, TRUE, quote(...)))) {
+  if (forwards_dots) {
     spelt <- names(match.call(function(...) NULL, wrapper_call, envir = caller))[-1]
   }
   moved <- list()
-  for (name in setdiff(spelt, c(formal_names, ""))) {
-    target <- before_dots[startsWith(before_dots, name)]
+  for (name in setdiff(spelt, c(formals$names, ""))) {
+    target <- formals$before_dots[startsWith(formals$before_dots, name)]
     if (length(target) != 1L || target %in% spelt) {
       next
     }
@@ -99,8 +115,11 @@ given_arguments <- function(wrapper, wrapper_call, frame, caller, layer) {
       )
     }
   }
-  required <- formal_names[vapply(formals(wrapper), function(x) is.symbol(x) && !nzchar(as.character(x)), TRUE)]
-  absent <- setdiff(required, c(supplied, formal_names[[1]], "..."))
+  check_required(supplied, formals, wrapper_call, frame, moved)
+}
+
+check_required <- function(supplied, formals, wrapper_call, frame, moved = list()) {
+  absent <- setdiff(formals$required, supplied)
   if (length(absent)) {
     cli::cli_abort(
       "{.arg {absent[[1]]}} is missing, with no default: {.fn {wrapper_name(wrapper_call)}} needs it.",
@@ -108,6 +127,23 @@ given_arguments <- function(wrapper, wrapper_call, frame, caller, layer) {
     )
   }
   list(supplied = supplied, moved = moved)
+}
+
+# A wrapper's formal arguments, worked out once per wrapper (one per layer
+# class): all names, those
+# before `...` (which R matches partially and by position), and the required
+# ones (no default), leaving out the first argument, which may be missing.
+wrapper_formals <- function(wrapper, py_class) {
+  defaults <- formals(wrapper)
+  names <- names(defaults)
+  required <- names[vapply(defaults, function(x) is.symbol(x) && !nzchar(as.character(x)), TRUE)]
+  formals <- list(
+    names = names,
+    before_dots = names[seq_len(match("...", names) - 1L)],
+    required = setdiff(required, c(names[[1]], "..."))
+  )
+  the$wrapper_formals[[py_class]] <- formals
+  formals
 }
 
 wrapper_name <- function(wrapper_call) {

