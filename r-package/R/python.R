@@ -92,8 +92,9 @@ abort_no_keras <- function(call = rlang::caller_env()) {
     c(
       "rkeras needs Python with the {.pkg keras} module.",
       "x" = found,
-      "i" = "Run {.run rkeras::install_rkeras()} to create a virtualenv with the pinned stack,",
-      " " = "or set {.envvar RETICULATE_PYTHON} to a Python that has keras, then restart R."
+      "i" = "Run {.run rkeras::install_rkeras()} to create the virtualenv {.val r-rkeras} with the pinned stack,",
+      " " = "then restart R: {.code library(rkeras)} finds it by itself.",
+      "i" = "Or set {.envvar RETICULATE_PYTHON} to the path of a Python binary that has keras, then restart R."
     ),
     call = call,
     class = "rkeras_no_keras"
