@@ -107,3 +107,36 @@ test_that("a seed leaves the caller's random number stream as it was", {
   synthetic_waves(10, seed = 1)
   expect_identical(runif(3), expected)
 })
+
+test_that("synthetic_shapes() returns channels-last images and balanced labels", {
+  shapes <- synthetic_shapes(30, size = 12, seed = 1)
+  expect_identical(dim(shapes$x), c(30L, 12L, 12L, 1L))
+  expect_type(shapes$x, "double")
+  expect_identical(sort(unique(shapes$y)), 0:2)
+  expect_identical(as.vector(table(shapes$y)), c(10L, 10L, 10L))
+  expect_identical(shapes$classes, c("horizontal", "vertical", "diagonal"))
+  expect_identical(synthetic_shapes(30, size = 12, seed = 1), shapes)
+})
+
+test_that("synthetic_shapes() draws one stroke of the labelled direction", {
+  shapes <- synthetic_shapes(60, size = 10, noise = 0, seed = 3)
+  for (i in seq_along(shapes$y)) {
+    lit <- which(shapes$x[i, , , 1] > 0.5, arr.ind = TRUE)
+    expect_gte(nrow(lit), 5L)
+    direction <- if (length(unique(lit[, "row"])) == 1L) {
+      0L
+    } else if (length(unique(lit[, "col"])) == 1L) {
+      1L
+    } else if (all(lit[, "row"] == lit[, "col"])) {
+      2L
+    } else {
+      NA_integer_
+    }
+    expect_identical(direction, shapes$y[[i]])
+  }
+})
+
+test_that("synthetic_shapes() refuses impossible sizes", {
+  expect_error(synthetic_shapes(2, size = 4), "`size` must be a whole number >= 8, not the number 4.", fixed = TRUE)
+  expect_error(synthetic_shapes(0), "`n` must be a whole number >= 1", fixed = TRUE)
+})
