@@ -101,6 +101,9 @@ test_that("library(rkeras) uses the r-rkeras virtualenv without RETICULATE_PYTHO
   expect_identical(made, 0L)
   script <- tempfile(fileext = ".R")
   writeLines(c(
+    # From a directory of no project: reticulate prefers a project's own
+    # .venv or pyproject.toml (this repository's) to any other choice.
+    sprintf("setwd('%s')", root),
     "library(rkeras)",
     "cat('started:', reticulate::py_available(), '\\n')",
     "cat('prefix:', normalizePath(reticulate::import('sys')$prefix), '\\n')"
