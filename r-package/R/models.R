@@ -341,6 +341,7 @@ save_model <- function(model, filepath = NULL, overwrite = FALSE, ...) {
   check_model(model, call, arg = "model")
   filepath <- arg_string(filepath, "filepath")
   overwrite <- arg_flag(overwrite, "overwrite")
+  check_savable(model, call)
   if (!grepl("\\.keras$", filepath)) {
     cli::cli_abort("{.arg filepath} must end in {.file .keras}, not {.file {filepath}}.", call = call, class = "rkeras_arg_error")
   }
@@ -374,6 +375,7 @@ load_model <- function(model, custom_objects = NULL, compile = TRUE, safe_mode =
   if (!file.exists(filepath)) {
     cli::cli_abort("{.arg model} must be the path of an existing {.file .keras} file; {.file {filepath}} does not exist.", call = call, class = "rkeras_arg_error")
   }
+  define_custom_layers(call)
   with_python_errors(
     backend_module()$load_model(
       path.expand(filepath),
