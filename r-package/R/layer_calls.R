@@ -41,12 +41,61 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.Conv1DTranspose" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Conv2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Conv2DTranspose" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Conv3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Conv3DTranspose" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Dense" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
     named_inputs = c(),
     call_args = list(training = "flag")
+  ),
+  "keras.layers.DepthwiseConv1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.DepthwiseConv2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
   ),
   "keras.layers.Dropout" = list(
     inputs = "inputs",
@@ -103,5 +152,19 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c("query", "value", "key"),
     call_args = list(query_mask = "tensor", value_mask = "tensor", key_mask = "tensor", attention_mask = "tensor", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
+  ),
+  "keras.layers.SeparableConv1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.SeparableConv2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
   )
 )

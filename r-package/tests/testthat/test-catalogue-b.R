@@ -1,0 +1,205 @@
+# The layer catalogue, group B (issue 16): convolution, reshaping, core and
+# recurrent wrappers. For every wrapper, on the same input and with the same
+# arguments:
+#   - the output shape equals that of the Keras class called directly through
+#     reticulate;
+#   - R doubles such as `kernel_size = c(3, 2)` reach Keras as ints (read back
+#     from the layer's config);
+#   - every argument is coerced, and a bad value of its type is refused in R
+#     with an error naming it;
+#   - a model holding the layer saves to `.keras` and reloads in one fresh R
+#     process with identical outputs.
+# Keras-importing processes: this one and the single fresh Rscript.
+
+# One case per wrapper: `r` are the wrapper's arguments as an R user writes
+# them (doubles), `py` the same arguments as Python receives them from a
+# Python user, `input` the dims of the input array (batch first), `config`
+# values the layer's get_config() must hold, as ints.
+catalogue_b_case <- function(fn, class, input, r, py = r, config = list(), model = NULL) {
+  list(fn = fn, class = class, input = input, r = r, py = py, config = config, model = model)
+}
+
+catalogue_b_cases <- function() {
+  tuple <- reticulate::tuple
+  list(
+    catalogue_b_case("layer_conv_2d", "Conv2D", c(2, 9, 8, 3),
+      r = list(filters = 4, kernel_size = c(3, 2), strides = 2, padding = "same", groups = 1),
+      py = list(filters = 4L, kernel_size = tuple(3L, 2L), strides = 2L, padding = "same", groups = 1L),
+      config = list(filters = 4L, kernel_size = list(3L, 2L), strides = list(2L, 2L), groups = 1L)
+    ),
+    catalogue_b_case("layer_conv_3d", "Conv3D", c(2, 7, 6, 5, 2),
+      r = list(filters = 3, kernel_size = 3, dilation_rate = c(1, 2, 1)),
+      py = list(filters = 3L, kernel_size = 3L, dilation_rate = tuple(1L, 2L, 1L)),
+      config = list(kernel_size = list(3L, 3L, 3L), dilation_rate = list(1L, 2L, 1L))
+    ),
+    catalogue_b_case("layer_conv_1d_transpose", "Conv1DTranspose", c(2, 6, 3),
+      r = list(filters = 5, kernel_size = 3, strides = 2, output_padding = 1),
+      py = list(filters = 5L, kernel_size = 3L, strides = 2L, output_padding = 1L),
+      config = list(filters = 5L, kernel_size = list(3L), strides = list(2L), output_padding = list(1L))
+    ),
+    catalogue_b_case("layer_conv_2d_transpose", "Conv2DTranspose", c(2, 5, 4, 3),
+      r = list(filters = 2, kernel_size = c(2, 3), strides = c(2, 1), padding = "same"),
+      py = list(filters = 2L, kernel_size = tuple(2L, 3L), strides = tuple(2L, 1L), padding = "same"),
+      config = list(kernel_size = list(2L, 3L), strides = list(2L, 1L))
+    ),
+    catalogue_b_case("layer_conv_3d_transpose", "Conv3DTranspose", c(1, 3, 4, 2, 2),
+      r = list(filters = 2, kernel_size = 2, strides = c(2, 1, 2)),
+      py = list(filters = 2L, kernel_size = 2L, strides = tuple(2L, 1L, 2L)),
+      config = list(kernel_size = list(2L, 2L, 2L), strides = list(2L, 1L, 2L))
+    ),
+    catalogue_b_case("layer_depthwise_conv_1d", "DepthwiseConv1D", c(2, 10, 3),
+      r = list(kernel_size = 3, strides = 2, depth_multiplier = 2),
+      py = list(kernel_size = 3L, strides = 2L, depth_multiplier = 2L),
+      config = list(kernel_size = list(3L), strides = list(2L), depth_multiplier = 2L)
+    ),
+    catalogue_b_case("layer_depthwise_conv_2d", "DepthwiseConv2D", c(2, 7, 6, 3),
+      r = list(kernel_size = c(3, 2), depth_multiplier = 3, padding = "same"),
+      py = list(kernel_size = tuple(3L, 2L), depth_multiplier = 3L, padding = "same"),
+      config = list(kernel_size = list(3L, 2L), depth_multiplier = 3L)
+    ),
+    catalogue_b_case("layer_separable_conv_1d", "SeparableConv1D", c(2, 10, 4),
+      r = list(filters = 3, kernel_size = 4, strides = 2, depth_multiplier = 2),
+      py = list(filters = 3L, kernel_size = 4L, strides = 2L, depth_multiplier = 2L),
+      config = list(filters = 3L, kernel_size = list(4L), depth_multiplier = 2L)
+    ),
+    catalogue_b_case("layer_separable_conv_2d", "SeparableConv2D", c(2, 8, 8, 3),
+      r = list(filters = 5, kernel_size = c(3, 3), dilation_rate = 2),
+      py = list(filters = 5L, kernel_size = tuple(3L, 3L), dilation_rate = 2L),
+      config = list(filters = 5L, kernel_size = list(3L, 3L), dilation_rate = list(2L, 2L))
+    )
+  )
+}
+
+# The value of each argument type that its coercer must refuse, by the
+# coercer the generated wrapper names.
+catalogue_b_bad_values <- list(
+  arg_integer = 2.5,
+  arg_integers = c(2, 2.5),
+  arg_number = "0.5",
+  arg_choice = "no_such_choice",
+  arg_flag = NA,
+  arg_string = 1,
+  arg_shape = c(2, 1.5),
+  arg_axis = 0,
+  arg_activation = "no_such_activation",
+  arg_initializer = "no_such_initializer",
+  arg_regularizer = "no_such_regularizer",
+  arg_constraint = "no_such_constraint",
+  arg_dtype = 1,
+  arg_py_object = 1,
+  arg_flag_or_auto = "sometimes"
+)
+
+# The coercer the wrapper applies to each of its arguments, read from the
+# compose_layer() call that is its body.
+wrapper_coercers <- function(fn) {
+  body <- body(get(fn, envir = asNamespace("rkeras")))
+  call <- body[[length(body)]]
+  stopifnot(identical(call[[1]], as.name("compose_layer")))
+  coerced <- as.list(call)[-(1:2)]
+  vapply(coerced, function(x) as.character(x[[1]]), "")
+}
+
+catalogue_b_input <- function(dims) {
+  array(seq_len(prod(dims)) %% 7 / 7 - 0.4, dims)
+}
+
+test_that("every argument of every group B wrapper is coerced", {
+  for (case in catalogue_b_cases()) {
+    fn <- get(case$fn, envir = asNamespace("rkeras"))
+    coercers <- wrapper_coercers(case$fn)
+    formal_args <- setdiff(names(formals(fn)), c("object", "inputs", "..."))
+    expect_identical(names(coercers), formal_args, info = case$fn)
+    expect_true(all(coercers %in% names(catalogue_b_bad_values)), info = case$fn)
+  }
+})
+
+test_that("group B wrappers give Keras's output shape for the same arguments", {
+  skip_if_no_keras()
+  keras <- reticulate::import("keras")
+  for (case in catalogue_b_cases()) {
+    x <- catalogue_b_input(case$input)
+    ours <- do.call(case$fn, c(list(x), case$r))
+    theirs <- do.call(keras$layers[[case$class]], case$py)(keras$ops$convert_to_tensor(x, dtype = "float32"))
+    expect_identical(dim(ours), dim(theirs), info = case$fn)
+    expect_gt(length(dim(ours)), 0)
+  }
+})
+
+test_that("group B wrappers hand Keras ints for R doubles", {
+  skip_if_no_keras()
+  for (case in catalogue_b_cases()) {
+    layer <- do.call(case$fn, case$r)
+    config <- layer$get_config()
+    for (name in names(case$config)) {
+      expect_identical(config[[name]], case$config[[name]], info = paste(case$fn, name))
+    }
+  }
+})
+
+test_that("a bad value of each argument's type is refused, naming the argument", {
+  skip_if_no_keras() # the names of activations and initializers come from Keras
+  for (case in catalogue_b_cases()) {
+    coercers <- wrapper_coercers(case$fn)
+    for (arg in names(coercers)) {
+      args <- case$r
+      args[arg] <- list(catalogue_b_bad_values[[coercers[[arg]]]])
+      expect_error(do.call(case$fn, args), sprintf("`%s` must be", arg),
+        fixed = TRUE, class = "rkeras_arg_error", info = paste(case$fn, arg)
+      )
+    }
+  }
+})
+
+test_that("the declared types are the ones keras3 users rely on", {
+  for (fn in c("layer_conv_2d", "layer_conv_3d", "layer_conv_2d_transpose", "layer_separable_conv_2d")) {
+    coercers <- wrapper_coercers(fn)
+    expect_identical(unname(coercers[c("filters", "kernel_size", "strides", "dilation_rate")]),
+      c("arg_integer", "arg_integers", "arg_integers", "arg_integers"),
+      info = fn
+    )
+    expect_identical(unname(coercers[c("padding", "data_format")]), c("arg_choice", "arg_choice"), info = fn)
+  }
+  expect_error(layer_conv_2d(filters = 2, kernel_size = 3, padding = "causal"), '`padding` must be one of "valid", "same"',
+    fixed = TRUE, class = "rkeras_arg_error"
+  )
+  expect_error(layer_conv_3d(filters = 0, kernel_size = 3), "`filters` must be a whole number >= 1", fixed = TRUE)
+  expect_error(layer_depthwise_conv_2d(kernel_size = c(3, NA)), "`kernel_size` must be one or more whole numbers", fixed = TRUE)
+})
+
+test_that("a model holding each group B layer saves to .keras and reloads in a fresh R process with identical outputs", {
+  skip_if_no_keras()
+  skip_on_cran()
+  directory <- tempfile("catalogue-b-")
+  dir.create(directory)
+  expected <- list()
+  for (case in catalogue_b_cases()) {
+    input <- keras_input(shape = case$input[-1])
+    output <- do.call(case$fn, c(list(input), case$r))
+    model <- keras_model(input, output)
+    x <- catalogue_b_input(case$input)
+    save_model(model, file.path(directory, paste0(case$fn, ".keras")))
+    expected[[case$fn]] <- list(x = x, y = predict(model, x, verbose = 0))
+  }
+  saveRDS(expected, file.path(directory, "expected.rds"))
+  script <- file.path(directory, "reload.R")
+  writeLines(c(
+    "library(rkeras)",
+    "directory <- commandArgs(trailingOnly = TRUE)[[1]]",
+    "expected <- readRDS(file.path(directory, 'expected.rds'))",
+    "reloaded <- lapply(stats::setNames(nm = names(expected)), function(fn) {",
+    "  model <- load_model(file.path(directory, paste0(fn, '.keras')))",
+    "  predict(model, expected[[fn]]$x, verbose = 0)",
+    "})",
+    "saveRDS(reloaded, file.path(directory, 'reloaded.rds'))"
+  ), script)
+  out <- suppressWarnings(system2(file.path(R.home("bin"), "Rscript"), shQuote(c(script, directory)),
+    stdout = TRUE, stderr = TRUE
+  ))
+  expect_null(attr(out, "status"), info = paste(out, collapse = "\n"))
+  reloaded <- readRDS(file.path(directory, "reloaded.rds"))
+  expect_setequal(names(reloaded), vapply(catalogue_b_cases(), `[[`, "", "fn"))
+  for (fn in names(expected)) {
+    expect_identical(reloaded[[fn]], expected[[fn]]$y, info = fn)
+  }
+})
