@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -214,7 +215,11 @@ def test_from_config_roundtrip_and_reference_config() -> None:
     assert ours.get_config() == ref.get_config()
     again = rkeras_backend.Attention.from_config(ours.get_config())
     assert again.get_config() == ours.get_config()
-    assert keras.saving.get_registered_name(rkeras_backend.Attention) == "rkeras>Attention"
+    # Unregistered, so files name it by its class (see the saving tests); the
+    # name earlier versions wrote resolves to an alias that builds it.
+    assert keras.saving.get_registered_name(rkeras_backend.Attention) == "Attention"
+    alias = keras.saving.get_registered_object("rkeras>Attention")
+    assert type(alias.from_config(ours.get_config())) is rkeras_backend.Attention
 
 
 # --------------------------------------------------------------------------
@@ -528,61 +533,64 @@ def _saving_model() -> Any:
     return model
 
 
+REFERENCE_CLASS = "keras.src.layers.attention.attention.Attention"
+
+
 def _attention_kinds(model: Any) -> list[str]:
+    """Which attention layers a model holds: "rkeras", or Keras's own by its class path."""
     return sorted(
-        type(layer).__module__ + "." + type(layer).__name__
+        "rkeras"
+        if type(layer) is rkeras_backend.Attention
+        else type(layer).__module__ + "." + type(layer).__name__
         for layer in model.layers
         if isinstance(layer, keras.layers.Attention)
     )
 
 
 def test_serializes_as_the_reference_class() -> None:
-    """A saved file names keras.layers.Attention, exactly as Keras writes its own layer."""
+    """A saved file names keras.layers.Attention, as Keras writes its own layer."""
     kwargs = {"use_scale": True, "score_mode": "concat", "dropout": 0.1, "seed": 5}
     ref, ours = pair(**kwargs)
     want, got = (keras.saving.serialize_keras_object(x) for x in (ref, ours))
-    want["config"].pop("name")
-    got["config"].pop("name")
+    for config in (want, got):
+        config["config"].pop("name")
+    # Keras writes no registered name for its own class and the class name for
+    # an unregistered one; it accepts both for a built-in.
+    assert got.pop("registered_name") == "Attention"
+    assert want.pop("registered_name") is None
     assert got == want
-    assert (got["module"], got["class_name"], got["registered_name"]) == (
-        "keras.layers",
-        "Attention",
-        None,
-    )
-    # Plain Keras deserialization in this process still gives the reference.
+    assert (got["module"], got["class_name"]) == ("keras.layers", "Attention")
+    # Plain Keras deserialization in this process gives the reference.
+    got["registered_name"] = "Attention"
     assert type(keras.layers.deserialize(got)) is keras.layers.Attention
 
 
-def test_saved_files_travel_both_ways_in_fresh_processes(tmp_path: Path) -> None:
-    """rkeras's file loads in plain Keras without rkeras_backend, and plain Keras's in rkeras."""
-    rng = np.random.default_rng(13)
-    model = _saving_model()
-    xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, D)]
-    want = np_(model(xs))
-    ours_path = tmp_path / "rkeras.keras"
-    model.save(ours_path)
-    np.save(tmp_path / "q.npy", xs[0])
-    np.save(tmp_path / "v.npy", xs[1])
-    plain_path = tmp_path / "plain.keras"
-    # rkeras_backend cannot be imported in the child: None in sys.modules makes
-    # every import of it fail, also through the editable install.
-    script = textwrap.dedent(
-        f"""
-        import sys
-        sys.modules["rkeras_backend"] = None
-        import json, numpy as np, keras
-        m = keras.saving.load_model({str(ours_path)!r})
-        kinds = sorted(type(l).__module__ + "." + type(l).__name__ for l in m.layers
-                       if isinstance(l, keras.layers.Attention))
-        q = np.load({str(tmp_path / "q.npy")!r}); v = np.load({str(tmp_path / "v.npy")!r})
-        np.save({str(tmp_path / "got.npy")!r}, keras.ops.convert_to_numpy(m([q, v])))
-        q_in, v_in = keras.Input(({TQ}, {D})), keras.Input(({TV}, {D}))
-        plain = keras.Model([q_in, v_in], keras.layers.Attention(use_scale=True)([q_in, v_in]))
-        plain.set_weights([w * 1.7 for w in plain.get_weights()])
-        plain.save({str(plain_path)!r})
-        np.save({str(tmp_path / "plain.npy")!r}, keras.ops.convert_to_numpy(plain([q, v])))
-        loaded = sorted(name for name, module in sys.modules.items() if module is not None)
-        print(json.dumps({{"kinds": kinds, "modules": loaded}}))
+def test_the_layer_pickles_with_its_weights_and_seed_state() -> None:
+    """pickle finds classes by __module__, which now names keras.layers."""
+    layer = rkeras_backend.Attention(score_mode="concat", use_scale=True, dropout=0.3, seed=2)
+    xs = [rand(np.random.default_rng(3), 2, TQ, D), rand(np.random.default_rng(4), 2, TV, D)]
+    layer(xs)
+    layer.scale.assign(1.7)
+    again = pickle.loads(pickle.dumps(layer))
+    assert type(again) is rkeras_backend.Attention
+    assert again.get_config() == layer.get_config()
+    np.testing.assert_array_equal(np_(again(xs, training=True)), np_(layer(xs, training=True)))
+    unbuilt = pickle.loads(pickle.dumps(rkeras_backend.Attention(use_scale=True)))
+    assert type(unbuilt) is rkeras_backend.Attention
+    assert not unbuilt.built
+
+
+def _run_plain_keras(script: str) -> dict[str, Any]:
+    """Run `script` in a fresh Python where rkeras_backend cannot be imported.
+
+    None in sys.modules makes every import of it fail, also through an
+    editable install, and inst/python leaves the path. The script's last line
+    of output is JSON, returned.
+    """
+    script = "import sys\nsys.modules['rkeras_backend'] = None\n" + textwrap.dedent(script)
+    script += textwrap.dedent(
+        """
+        assert not [n for n, m in sys.modules.items() if n.startswith("rkeras") and m is not None]
         """
     )
     env = dict(os.environ, KERAS_BACKEND=BACKEND)
@@ -594,9 +602,46 @@ def test_saved_files_travel_both_ways_in_fresh_processes(tmp_path: Path) -> None
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert report["kinds"] == ["keras.src.layers.attention.attention.Attention"] * 2
-    assert not any(name.startswith("rkeras") for name in report["modules"])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_saved_files_travel_both_ways_in_fresh_processes(tmp_path: Path) -> None:
+    """rkeras's file loads in plain Keras without rkeras_backend, and plain Keras's in rkeras."""
+    rng = np.random.default_rng(13)
+    model = _saving_model()
+    xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, D)]
+    want = np_(model(xs))
+    ours_path = tmp_path / "rkeras.keras"
+    model.save(ours_path)
+    with zipfile.ZipFile(ours_path) as archive:
+        saved = json.loads(archive.read("config.json"))
+    named = [
+        (layer["module"], layer["class_name"], layer["registered_name"])
+        for layer in saved["config"]["layers"]
+        if layer["class_name"] == "Attention"
+    ]
+    assert named == [("keras.layers", "Attention", "Attention")] * 2
+    np.save(tmp_path / "q.npy", xs[0])
+    np.save(tmp_path / "v.npy", xs[1])
+    plain_path = tmp_path / "plain.keras"
+    report = _run_plain_keras(
+        f"""
+        import json, numpy as np, keras
+        m = keras.saving.load_model({str(ours_path)!r})
+        kinds = sorted(type(l).__module__ + "." + type(l).__name__ for l in m.layers
+                       if isinstance(l, keras.layers.Attention))
+        q = np.load({str(tmp_path / "q.npy")!r}); v = np.load({str(tmp_path / "v.npy")!r})
+        np.save({str(tmp_path / "got.npy")!r}, keras.ops.convert_to_numpy(m([q, v])))
+        q_in, v_in = keras.Input(({TQ}, {D})), keras.Input(({TV}, {D}))
+        plain = keras.Model([q_in, v_in], keras.layers.Attention(use_scale=True)([q_in, v_in]))
+        plain.set_weights([w * 1.7 for w in plain.get_weights()])
+        plain.save({str(plain_path)!r})
+        np.save({str(tmp_path / "plain.npy")!r}, keras.ops.convert_to_numpy(plain([q, v])))
+        print(json.dumps({{"kinds": kinds}}))
+        """
+    )
+    assert report["kinds"] == [REFERENCE_CLASS] * 2
     np.testing.assert_array_equal(np.load(tmp_path / "got.npy"), want)
 
     # Both files load back here as rkeras_backend's layer, with the same outputs.
@@ -605,12 +650,70 @@ def test_saved_files_travel_both_ways_in_fresh_processes(tmp_path: Path) -> None
         (plain_path, 1, np.load(tmp_path / "plain.npy")),
     ):
         loaded = rkeras_backend.load_model(path)
-        assert _attention_kinds(loaded) == ["rkeras_backend.attention.Attention"] * model_kinds
+        assert _attention_kinds(loaded) == ["rkeras"] * model_kinds
         np.testing.assert_array_equal(np_(loaded(xs)), expected)
-    # The swap lasts one load: plain Keras loading is unchanged afterwards.
-    assert _attention_kinds(keras.saving.load_model(ours_path)) == [
-        "keras.src.layers.attention.attention.Attention"
-    ] * 2
+    # Plain Keras loading is unchanged in a process that imported rkeras_backend.
+    assert _attention_kinds(keras.saving.load_model(ours_path)) == [REFERENCE_CLASS] * 2
+
+
+def test_compiled_state_survives_save_and_load(tmp_path: Path) -> None:
+    """Optimizer state, loss and metrics travel: the model itself is saved, not a copy."""
+    rng = np.random.default_rng(15)
+    q_in, v_in = keras.Input((TQ, D)), keras.Input((TV, D))
+    att = rkeras_backend.Attention(score_mode="concat", use_scale=True)
+    model = keras.Model([q_in, v_in], keras.layers.Dense(1)(att([q_in, v_in])))
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01), loss="mae", metrics=["mse", "mean_absolute_error"]
+    )
+    xs = [rand(rng, 4, TQ, D), rand(rng, 4, TV, D)]
+    ys = rand(rng, 4, TQ, 1)
+    model.fit(xs, ys, epochs=2, batch_size=2, verbose=0)
+    path = tmp_path / "trained.keras"
+    model.save(path)
+    want_optimizer = [np_(v) for v in model.optimizer.variables]
+    assert int(want_optimizer[0]) == 4  # iterations: two epochs of two steps
+    want_eval = model.evaluate(xs, ys, verbose=0, return_dict=True)
+    np.save(tmp_path / "q.npy", xs[0])
+    np.save(tmp_path / "v.npy", xs[1])
+    np.save(tmp_path / "y.npy", ys)
+
+    def check(optimizer: list[np.ndarray], evaluated: dict[str, float]) -> None:
+        assert len(optimizer) == len(want_optimizer)
+        for got, want in zip(optimizer, want_optimizer, strict=True):
+            np.testing.assert_array_equal(got, want)
+        # Loss and metrics as compiled; a metric's running mean may differ in
+        # the last bit between processes.
+        assert evaluated == pytest.approx(want_eval, rel=1e-6)
+
+    loaded = rkeras_backend.load_model(path)
+    assert _attention_kinds(loaded) == ["rkeras"]
+    assert type(loaded.optimizer) is keras.optimizers.Adam
+    check(
+        [np_(v) for v in loaded.optimizer.variables],
+        loaded.evaluate(xs, ys, verbose=0, return_dict=True),
+    )
+    # Trained on, it goes on from where it stopped, as the original does.
+    model.fit(xs, ys, epochs=1, batch_size=2, verbose=0, shuffle=False)
+    loaded.fit(xs, ys, epochs=1, batch_size=2, verbose=0, shuffle=False)
+    for got, want in zip(loaded.get_weights(), model.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, want)
+
+    report = _run_plain_keras(
+        f"""
+        import json, numpy as np, keras
+        d = {str(tmp_path)!r}
+        m = keras.saving.load_model(d + "/trained.keras")
+        xs, ys = [np.load(d + "/q.npy"), np.load(d + "/v.npy")], np.load(d + "/y.npy")
+        state = [keras.ops.convert_to_numpy(v) for v in m.optimizer.variables]
+        np.savez(d + "/optimizer.npz", *state)
+        print(json.dumps({{"eval": m.evaluate(xs, ys, verbose=0, return_dict=True),
+                          "optimizer": type(m.optimizer).__name__}}))
+        """
+    )
+    with np.load(tmp_path / "optimizer.npz") as stored:
+        optimizer = [stored[f"arr_{i}"] for i in range(len(stored.files))]
+    check(optimizer, report["eval"])
+    assert report["optimizer"] == "Adam"
 
 
 def test_files_saved_under_the_old_registered_name_still_load(tmp_path: Path) -> None:
@@ -632,9 +735,46 @@ def test_files_saved_under_the_old_registered_name_still_load(tmp_path: Path) ->
             dst.writestr(item, data)
     rng = np.random.default_rng(14)
     xs = [rand(rng, 2, TQ, D), rand(rng, 2, TV, D)]
-    loaded = keras.saving.load_model(old)
-    assert _attention_kinds(loaded) == ["rkeras_backend.attention.Attention"] * 2
-    np.testing.assert_array_equal(np_(loaded(xs)), np_(model(xs)))
+    for loaded in (keras.saving.load_model(old), rkeras_backend.load_model(old)):
+        assert _attention_kinds(loaded) == ["rkeras"] * 2
+        np.testing.assert_array_equal(np_(loaded(xs)), np_(model(xs)))
+
+
+def test_load_leaves_other_classes_named_attention_alone(tmp_path: Path) -> None:
+    """Only Keras's own class is swapped: a user's unregistered Attention stays theirs."""
+    module = tmp_path / "user_layers.py"
+    module.write_text(
+        textwrap.dedent(
+            """
+            import keras
+
+            class Attention(keras.layers.Layer):
+                def call(self, x):
+                    return x * 2.0
+            """
+        )
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import user_layers  # type: ignore[import-not-found]
+
+        q_in, v_in = keras.Input((TQ, D)), keras.Input((TV, D))
+        out = user_layers.Attention()(rkeras_backend.Attention()([q_in, v_in]))
+        path = tmp_path / "user.keras"
+        keras.Model([q_in, v_in], out).save(path)
+        # Keras loads an unregistered class only through custom_objects, by
+        # its class name; the swap must not take Keras's Attention there.
+        loaded = rkeras_backend.load_model(
+            path, custom_objects={"Attention": user_layers.Attention}
+        )
+        assert sorted(type(layer).__module__ for layer in loaded.layers[2:]) == [
+            "keras.layers",
+            "user_layers",
+        ]
+        assert _attention_kinds(loaded) == ["rkeras"]
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("user_layers", None)
 
 
 # --------------------------------------------------------------------------

@@ -138,6 +138,8 @@ test_that("a mask of the wrong length is one clear error naming the mask", {
 test_that("the layer is a keras.layers.Attention, for R class checks and Python isinstance", {
   skip_if_no_keras()
   layer <- layer_attention()
+  # Its class names itself by the public path saved files give it.
+  expect_identical(class(layer)[[1]], "keras.layers.Attention")
   expect_s3_class(layer, "keras.src.layers.attention.attention.Attention")
   expect_s3_class(layer, "keras.src.layers.layer.Layer")
   keras <- reticulate::import("keras")

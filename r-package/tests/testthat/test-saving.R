@@ -124,6 +124,33 @@ test_that("saved models travel: rkeras to plain Python Keras, and plain Keras to
   ))
   expect_null(attr(r_out, "status"), info = paste(r_out, collapse = "\n"))
   result <- readRDS(result_path)
-  expect_true("rkeras_backend.attention.Attention" %in% result$kinds)
+  # rkeras's layer: its class says it is keras.layers.Attention, the name its
+  # files carry; Keras's own is keras.src.layers.attention.attention.Attention.
+  expect_true("keras.layers.Attention" %in% result$kinds)
   expect_identical(result$predicted, read_c_order(file.path(directory, "plain.txt"), dim(expected)))
+})
+
+test_that("a compiled, trained model keeps its optimizer state, loss and metrics through save and load", {
+  skip_if_no_keras()
+  set.seed(4)
+  input <- keras_input(shape = c(6, 4))
+  output <- layer_attention(list(input, input), use_scale = TRUE, score_mode = "concat")
+  model <- keras_model(input, output)
+  compile(model, optimizer = "adam", loss = "mse", metrics = "mae")
+  x <- random_array(8, 6, 4)
+  fit(model, x, x, epochs = 2, batch_size = 4, verbose = 0)
+  path <- tempfile(fileext = ".keras")
+  save_model(model, path)
+  reloaded <- load_model(path)
+
+  state <- function(m) lapply(m$optimizer$variables, function(v) as.array(v$numpy()))
+  expect_identical(as.integer(state(reloaded)[[1]]), 4L) # iterations: 2 epochs of 2 batches
+  expect_identical(state(reloaded), state(model))
+  expect_identical(evaluate(reloaded, x, x, verbose = 0), evaluate(model, x, x, verbose = 0))
+  expect_identical(reloaded$optimizer$`__class__`$`__name__`, "Adam")
+
+  # The loaded layer is rkeras's, and its calls are checked as any layer_attention()'s.
+  layer <- reloaded$layers[[2]]
+  expect_identical(class(layer)[[1]], "keras.layers.Attention")
+  expect_error(layer(list(x, x), use_causal = TRUE), "Did you mean `use_causal_mask`?", fixed = TRUE, class = "rkeras_arg_error")
 })

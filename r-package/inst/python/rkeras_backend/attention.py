@@ -10,7 +10,7 @@ import keras
 from keras import ops
 
 from rkeras_backend import _forward
-from rkeras_backend._saving import save_as_reference
+from rkeras_backend._saving import saved_as
 
 Tensor = Any
 
@@ -56,10 +56,8 @@ def _broadcastable(*shapes: tuple[Any, ...]) -> bool:
 # A subclass of the reference, so that isinstance() checks and R class
 # vectors written for keras.layers.Attention hold for it too; every method the
 # computation uses is overridden below. Saved files name the reference (see
-# _saving.py), so they load without rkeras_backend; the registration lets
-# files that earlier versions saved as "rkeras>Attention" load.
-@save_as_reference("keras.layers.Attention")
-@keras.saving.register_keras_serializable(package="rkeras")
+# _saving.py), so they load without rkeras_backend.
+@saved_as("keras.layers.Attention")
 class Attention(keras.layers.Attention):
     """Dot-product (Luong-style) attention; a drop-in for keras.layers.Attention.
 
@@ -322,3 +320,24 @@ class Attention(keras.layers.Attention):
             "seed": self.seed,
         }
         return {**base_config, **config}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle finds a class through its __module__, which names
+        # keras.layers (see _saving.py) where another class lives; so the
+        # layer is rebuilt by a function of this module, from its config and
+        # (variables: weights and dropout seed state). Serialized as in a saved
+        # file: Keras tracks the build config's lists, and they do not pickle.
+        build_config = keras.saving.serialize_keras_object(self.get_build_config())
+        variables = [ops.convert_to_numpy(v) for v in self.variables]
+        return (_unpickle, (self.get_config(), build_config, variables))
+
+
+def _unpickle(
+    config: dict[str, Any], build_config: dict[str, Any] | None, variables: list[Any]
+) -> Attention:
+    layer = Attention.from_config(config)
+    if build_config is not None:
+        layer.build_from_config(keras.saving.deserialize_keras_object(build_config))
+    for variable, value in zip(layer.variables, variables, strict=True):
+        variable.assign(value)
+    return layer
