@@ -54,16 +54,18 @@ compose_with <- function(py_class, args, object, call_kwargs, layer, input_arg, 
     refuse_call_args(call_kwargs, "is `NULL`", input_arg, call)
     return(with_python_errors(compose_functions()$compose(py_class, args), call))
   }
-  if (is_instance(object, "keras.Sequential")) {
+  # Python tells a Sequential model apart (one crossing per call); R asks
+  # only when call arguments would be lost on one.
+  if (length(call_kwargs) && is_instance(object, "keras.Sequential")) {
     refuse_call_args(call_kwargs, "is a sequential model", input_arg, call)
-    with_python_errors(compose_functions()$compose(py_class, args, object), call)
-    return(invisible(object))
   }
   object <- as_layer_input(object, input_arg, layer$input_dtype, call)
-  with_python_errors(
+  result <- with_python_errors(
     compose_functions()$compose(py_class, args, object, call_kwargs, spread_input_names(layer)),
     call, input_arg
   )
+  # NULL back: a Sequential model took the layer, in place.
+  if (is.null(result)) invisible(object) else result
 }
 
 # Which of the wrapper's arguments the caller supplied, by R's matching of
