@@ -6,6 +6,55 @@
 # inputs, which inputs a caller may name (query, value, key), and the
 # declared type of each call argument (see arg_coercers).
 layer_calls <- list(
+  "keras.layers.Activation" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.ELU" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.LeakyReLU" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.PReLU" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.ReLU" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Softmax" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(mask = "tensor")
+  ),
+  "keras.layers.ActivityRegularization" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Add" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -20,12 +69,54 @@ layer_calls <- list(
     named_inputs = c("query", "value", "key"),
     call_args = list(mask = "tensors", training = "flag", return_attention_scores = "flag", use_causal_mask = "flag")
   ),
+  "keras.layers.AlphaDropout" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "rkeras_backend.Attention" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
     named_inputs = c("query", "value", "key"),
     call_args = list(mask = "tensors", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
+  ),
+  "keras.layers.Average" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AveragePooling1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AveragePooling2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AveragePooling3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.BatchNormalization" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag", mask = "tensor")
   ),
   "keras.layers.Concatenate" = list(
     inputs = "inputs",
@@ -97,6 +188,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.Dot" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Dropout" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -111,6 +209,20 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.GaussianDropout" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.GaussianNoise" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.GlobalAveragePooling1D" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -118,7 +230,42 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(mask = "tensor")
   ),
+  "keras.layers.GlobalAveragePooling2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.GlobalAveragePooling3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.GlobalMaxPooling1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.GlobalMaxPooling2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.GlobalMaxPooling3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.GroupNormalization" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
@@ -146,12 +293,61 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
   ),
+  "keras.layers.MaxPooling1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.MaxPooling2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.MaxPooling3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Maximum" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Minimum" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.MultiHeadAttention" = list(
     inputs = c("query", "value", "key"),
     input_dtype = "float",
     variadic = FALSE,
     named_inputs = c("query", "value", "key"),
     call_args = list(query_mask = "tensor", value_mask = "tensor", key_mask = "tensor", attention_mask = "tensor", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
+  ),
+  "keras.layers.Multiply" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.RMSNormalization" = list(
+    inputs = "x",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
   ),
   "keras.layers.SeparableConv1D" = list(
     inputs = "inputs",
@@ -161,6 +357,41 @@ layer_calls <- list(
     call_args = list()
   ),
   "keras.layers.SeparableConv2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.SpatialDropout1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.SpatialDropout2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.SpatialDropout3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.Subtract" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.UnitNormalization" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = FALSE,
