@@ -229,14 +229,21 @@ bind_method <- function(method) {
   }
 }
 
-# The formals as Python's signature needs them: name, kind, has a default.
+# The formals as Python's signature needs them: name, kind, whether it has
+# a default, and the default itself where it is a constant (NULL, TRUE, a
+# number or a string), which Python may then pass as R would have used it.
 method_params <- function(method) {
   formals <- formals(method)
   lapply(names(formals), function(name) {
     if (name == "...") {
-      return(list(name, "dots", FALSE))
+      return(list(name, "dots", FALSE, NULL, FALSE))
     }
-    list(name, "positional", !identical(formals[[name]], quote(expr = )))
+    if (identical(formals[[name]], quote(expr = ))) {
+      return(list(name, "positional", FALSE, NULL, FALSE))
+    }
+    default <- formals[[name]]
+    constant <- is.null(default) || is.atomic(default) && length(default) == 1L
+    list(name, "positional", TRUE, if (constant) default, constant)
   })
 }
 

@@ -20,7 +20,7 @@ names and what ``load_model`` looks up.
 
 from __future__ import annotations
 
-import inspect
+import keyword
 import types
 
 import keras
@@ -31,12 +31,6 @@ PACKAGE = "rkeras_custom"
 # so compose's path cache never hands back an older class of the same name.
 defined = types.SimpleNamespace()
 _count = 0
-
-_KINDS = {
-    "positional": inspect.Parameter.POSITIONAL_OR_KEYWORD,
-    "keyword": inspect.Parameter.KEYWORD_ONLY,
-}
-
 
 class RSuper:
     """``super`` as R methods see it; ``super$initialize(...)`` is ``__init__``."""
@@ -50,43 +44,68 @@ class RSuper:
         return getattr(self._super, "__init__" if name == "initialize" else name)
 
 
-def _signature(params):
-    """An ``inspect.Signature`` from R formals: ``[name, kind, has_default]`` each.
+class _Missing:
+    """The default of an argument whose R default is not a constant: left out of
+    the call, so R evaluates its own default."""
 
-    R's ``...`` (kind ``"dots"``) is ``*args, **kwargs``. A parameter after one
-    with a default gets ``None`` as default too, as Python requires; the
-    wrapper never passes signature defaults on, so R's own defaults apply.
-    """
-    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    defaulted = False
-    dots = False
-    for name, kind, has_default in params:
-        if kind == "dots":
-            dots = True
-            parameters.append(inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL))
-            continue
-        kind = _KINDS["keyword" if dots else kind]
-        defaulted = defaulted or bool(has_default)
-        default = None if defaulted or kind is inspect.Parameter.KEYWORD_ONLY and has_default else inspect.Parameter.empty
-        parameters.append(inspect.Parameter(name, kind, default=default))
-    if dots:
-        parameters.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
-    return inspect.Signature(parameters)
+    def __repr__(self):
+        return "<R default>"
+
+
+_MISSING = _Missing()
+
+
+def _invoke(r_function, cls, self, names, values, args=(), kwargs=None):
+    named = {name: value for name, value in zip(names, values) if value is not _MISSING}
+    return r_function(self, RSuper(cls, self), *args, **named, **(kwargs or {}))
 
 
 def _method(cell, name, r_function, params):
-    def method(self, *args, **kwargs):
-        return r_function(self, RSuper(cell[0], self), *args, **kwargs)
+    """A Python function with the R method's own parameters.
 
+    ``params`` holds ``[name, kind, has_default, default, constant]`` for each R
+    formal, kind ``"dots"`` for R's ``...`` (``*args, **kwargs``). Keras reads
+    these signatures: ``training`` and ``mask`` in ``call``, the shapes a
+    ``build`` takes. A constant R default (``NULL``, ``TRUE``, a number or a
+    string) is the Python default, which Keras may pass on; any other default,
+    and a parameter after a defaulted one, is left out of the call unless given.
+    """
     if name == "__init__":
         # An R initialize returns its last value; Python's must return None.
         def method(self, *args, **kwargs):
             r_function(self, RSuper(cell[0], self), *args, **kwargs)
 
-    method.__name__ = method.__qualname__ = name
-    if params is not None:
-        method.__signature__ = _signature(params)
-    return method
+        return method
+    if keyword.iskeyword(name):
+        raise ValueError(f"`{name}` is a Python keyword; it cannot name a method.")
+    parameters = ["self"]
+    names = []
+    scope = {"_invoke": _invoke, "_r": r_function, "_cell": cell, "_MISSING": _MISSING}
+    dots = defaulted = False
+    for index, (param, kind, has_default, default, constant) in enumerate(params):
+        if kind == "dots":
+            dots = True
+            parameters.append("*args")
+            continue
+        if not param.isidentifier() or keyword.iskeyword(param) or param in ("self", "args", "kwargs"):
+            raise ValueError(f"`{param}`, an argument of the R method `{name}`, cannot be a Python argument name.")
+        if has_default or defaulted or dots:
+            defaulted = defaulted or not dots
+            scope[f"_d{index}"] = default if has_default and constant else _MISSING
+            parameters.append(f"{param}=_d{index}")
+        else:
+            parameters.append(param)
+        names.append(param)
+    if dots:
+        parameters.append("**kwargs")
+    values = "".join(f"{param}, " for param in names)
+    rest = ", args, kwargs" if dots else ""
+    source = (
+        f"def {name}({', '.join(parameters)}):\n"
+        f"    return _invoke(_r, _cell[0], self, {tuple(names)!r}, ({values}){rest})\n"
+    )
+    exec(source, scope)
+    return scope[name]
 
 
 def define_layer(classname, methods, fields=None):
