@@ -93,7 +93,7 @@ def _name_rkeras_classes(config: Any) -> bool:
     """Give each reference entry in `config` its alias's registered name; whether any changed."""
     changed = False
     if isinstance(config, dict):
-        alias = _ALIASES.get((config.get("module"), config.get("class_name")))  # type: ignore[arg-type]
+        alias = _ALIASES.get((config.get("module"), config.get("class_name")))
         # Keras writes null or the class name here for its own classes;
         # anything else is some other class, left alone.
         if alias is not None and config.get("registered_name") in (None, config["class_name"]):
