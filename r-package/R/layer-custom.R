@@ -53,7 +53,7 @@
 #'   },
 #'   call = function(x) x * self$factor
 #' )
-#' layer_scale(matrix(1:6, 2), factor = 10)
+#' as.array(layer_scale(matrix(c(1, 2, 3, 4, 5, 6), 2), factor = 10))
 #'
 #' # A layer with a weight, made in build() and trained by fit().
 #' layer_gain <- Layer("Gain",
@@ -65,8 +65,8 @@
 #' model <- keras_model_sequential(input_shape = 3) |> layer_gain()
 #' compile(model, optimizer = "sgd", loss = "mse")
 #' x <- matrix(runif(60), ncol = 3)
-#' history <- fit(model, x, 2 * x, epochs = 5, verbose = 0)
-#' model$layers[[1]]$gain
+#' history <- fit(model, x, 2 * x, epochs = 20, verbose = 0)
+#' as.array(model$layers[[1]]$gain) # towards 2
 #' path <- tempfile(fileext = ".keras")
 #' save_model(model, path)
 #' load_model(path)
