@@ -194,6 +194,27 @@ test_that("activations, initializers, regularizers and constraints are checked b
   expect_identical(prelu$get_config()$alpha_constraint$class_name, "NonNeg")
 })
 
+test_that("layer_spectral_normalization wraps a layer as Keras does", {
+  skip_if_no_keras()
+  features <- keras_input(shape = c(5, 8))
+  r_out <- layer_spectral_normalization(features, layer_dense(units = 4), power_iterations = 2)
+  py_out <- keras_class("SpectralNormalization")(keras_class("Dense")(units = 4L), power_iterations = 2L)(features)
+  expect_identical(format(shape(r_out)), format(shape(py_out)))
+  r_layer <- layer_spectral_normalization(layer = layer_dense(units = 4, name = "inner"), power_iterations = 3)
+  py_layer <- keras_class("SpectralNormalization")(keras_class("Dense")(units = 4L, name = "inner"), power_iterations = 3L)
+  expect_identical(config_repr(r_layer), config_repr(py_layer))
+  expect_identical(r_layer$power_iterations, 3L)
+  x <- random_array(2, 8)
+  invisible(r_layer(x))
+  invisible(py_layer(x))
+  py_layer$set_weights(r_layer$get_weights())
+  expect_equal(as.array(r_layer(x, training = TRUE)), as.array(py_layer(x, training = TRUE)), tolerance = 1e-6)
+  expect_error(layer_spectral_normalization(layer = layer_dense(units = 2), power_iterations = 0),
+    "`power_iterations` must be a whole number >= 1", fixed = TRUE, class = "rkeras_arg_error")
+  expect_error(layer_spectral_normalization(layer = "dense"), "`layer` must be a Python object, not the string \"dense\"",
+    fixed = TRUE, class = "rkeras_arg_error")
+})
+
 test_that("a model holding each layer saves to .keras and reloads in a fresh R process with identical outputs", {
   skip_if_no_keras()
   set.seed(61)
@@ -219,6 +240,14 @@ test_that("a model holding each layer saves to .keras and reloads in a fresh R p
     data[[name]] <- case_arrays(case)
     expected[[name]] <- predict(model, data[[name]], verbose = 0)
   }
+  # layer_spectral_normalization() wraps a layer, so it has no case above.
+  input <- keras_input(shape = 8)
+  model <- keras_model(input, layer_spectral_normalization(input, layer_dense(units = 4), power_iterations = 2))
+  for (weight in model$weights) weight$assign(as.array(weight) * 1.3 + 0.1)
+  save_model(model, file.path(directory, "layer_spectral_normalization.keras"))
+  data$layer_spectral_normalization <- random_array(2, 8)
+  expected$layer_spectral_normalization <- predict(model, data$layer_spectral_normalization, verbose = 0)
+  py_classes <- c(vapply(catalogue_a, function(case) case$py, ""), layer_spectral_normalization = "SpectralNormalization")
   saveRDS(data, file.path(directory, "data.rds"))
   script <- file.path(directory, "reload.R")
   writeLines(c(
@@ -237,9 +266,9 @@ test_that("a model holding each layer saves to .keras and reloads in a fresh R p
   ))
   expect_null(attr(log, "status"), info = paste(log, collapse = "\n"))
   reloaded <- readRDS(file.path(directory, "reloaded.rds"))
-  expect_identical(names(reloaded), names(catalogue_a))
-  for (name in names(catalogue_a)) {
+  expect_identical(names(reloaded), names(py_classes))
+  for (name in names(py_classes)) {
     expect_identical(reloaded[[name]]$predicted, expected[[name]], info = name)
-    expect_match(reloaded[[name]]$layer, paste0(".", catalogue_a[[name]]$py, "$"), info = name)
+    expect_match(reloaded[[name]]$layer, paste0(".", py_classes[[name]], "$"), info = name)
   }
 })
