@@ -167,6 +167,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.Cropping1D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Dense" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -203,6 +210,13 @@ layer_calls <- list(
     call_args = list(training = "flag")
   ),
   "keras.layers.Embedding" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Flatten" = list(
     inputs = "inputs",
     input_dtype = "any",
     variadic = FALSE,
@@ -342,6 +356,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.RepeatVector" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.RMSNormalization" = list(
     inputs = "x",
     input_dtype = "float",
@@ -384,13 +405,6 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag")
   ),
-  "keras.layers.SpectralNormalization" = list(
-    inputs = "inputs",
-    input_dtype = "float",
-    variadic = FALSE,
-    named_inputs = c(),
-    call_args = list(training = "flag")
-  ),
   "keras.layers.Subtract" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -401,6 +415,34 @@ layer_calls <- list(
   "keras.layers.UnitNormalization" = list(
     inputs = "inputs",
     input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.UpSampling1D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.UpSampling2D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.UpSampling3D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.ZeroPadding1D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()

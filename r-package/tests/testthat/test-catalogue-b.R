@@ -15,8 +15,8 @@
 # them (doubles), `py` the same arguments as Python receives them from a
 # Python user, `input` the dims of the input array (batch first), `config`
 # values the layer's get_config() must hold, as ints.
-catalogue_b_case <- function(fn, class, input, r, py = r, config = list(), model = NULL) {
-  list(fn = fn, class = class, input = input, r = r, py = py, config = config, model = model)
+catalogue_b_case <- function(fn, class, input, r, py = r, config = list()) {
+  list(fn = fn, class = class, input = input, r = r, py = py, config = config)
 }
 
 catalogue_b_cases <- function() {
@@ -66,6 +66,33 @@ catalogue_b_cases <- function() {
       r = list(filters = 5, kernel_size = c(3, 3), dilation_rate = 2),
       py = list(filters = 5L, kernel_size = tuple(3L, 3L), dilation_rate = 2L),
       config = list(filters = 5L, kernel_size = list(3L, 3L), dilation_rate = list(2L, 2L))
+    ),
+    catalogue_b_case("layer_flatten", "Flatten", c(2, 3, 4, 5),
+      r = list(data_format = "channels_last"),
+      config = list(data_format = "channels_last")
+    ),
+    catalogue_b_case("layer_repeat_vector", "RepeatVector", c(2, 5),
+      r = list(n = 3), py = list(n = 3L), config = list(n = 3L)
+    ),
+    catalogue_b_case("layer_upsampling_1d", "UpSampling1D", c(2, 4, 3),
+      r = list(size = 3), py = list(size = 3L), config = list(size = 3L)
+    ),
+    catalogue_b_case("layer_upsampling_2d", "UpSampling2D", c(2, 3, 4, 2),
+      r = list(size = c(2, 3), interpolation = "bilinear"),
+      py = list(size = tuple(2L, 3L), interpolation = "bilinear"),
+      config = list(size = list(2L, 3L))
+    ),
+    catalogue_b_case("layer_upsampling_3d", "UpSampling3D", c(1, 2, 3, 2, 2),
+      r = list(size = c(1, 2, 3)), py = list(size = tuple(1L, 2L, 3L)),
+      config = list(size = list(1L, 2L, 3L))
+    ),
+    catalogue_b_case("layer_cropping_1d", "Cropping1D", c(2, 7, 3),
+      r = list(cropping = c(2, 1)), py = list(cropping = tuple(2L, 1L)),
+      config = list(cropping = list(2L, 1L))
+    ),
+    catalogue_b_case("layer_zero_padding_1d", "ZeroPadding1D", c(2, 4, 3),
+      r = list(padding = c(1, 3)), py = list(padding = tuple(1L, 3L)),
+      config = list(padding = list(1L, 3L))
     )
   )
 }
@@ -120,9 +147,14 @@ test_that("group B wrappers give Keras's output shape for the same arguments", {
   for (case in catalogue_b_cases()) {
     x <- catalogue_b_input(case$input)
     ours <- do.call(case$fn, c(list(x), case$r))
-    theirs <- do.call(keras$layers[[case$class]], case$py)(keras$ops$convert_to_tensor(x, dtype = "float32"))
+    keras_layer <- do.call(keras$layers[[case$class]], case$py)
+    theirs <- keras_layer(keras$ops$convert_to_tensor(x, dtype = "float32"))
     expect_identical(dim(ours), dim(theirs), info = case$fn)
     expect_gt(length(dim(ours)), 0)
+    # Without weights, the values must agree too.
+    if (!length(keras_layer$weights)) {
+      expect_equal(as.array(ours), as.array(theirs), tolerance = 1e-6, info = case$fn)
+    }
   }
 })
 
@@ -165,6 +197,9 @@ test_that("the declared types are the ones keras3 users rely on", {
   )
   expect_error(layer_conv_3d(filters = 0, kernel_size = 3), "`filters` must be a whole number >= 1", fixed = TRUE)
   expect_error(layer_depthwise_conv_2d(kernel_size = c(3, NA)), "`kernel_size` must be one or more whole numbers", fixed = TRUE)
+  expect_error(layer_upsampling_2d(interpolation = "cubic"), '`interpolation` must be one of "bicubic"', fixed = TRUE)
+  expect_error(layer_upsampling_1d(size = c(2, 2)), "`size` must be a whole number >= 1", fixed = TRUE)
+  expect_error(layer_repeat_vector(n = 0), "`n` must be a whole number >= 1", fixed = TRUE)
 })
 
 test_that("a model holding each group B layer saves to .keras and reloads in a fresh R process with identical outputs", {
