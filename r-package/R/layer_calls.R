@@ -405,6 +405,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag")
   ),
+  "keras.layers.SpectralNormalization" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.Subtract" = list(
     inputs = "inputs",
     input_dtype = "float",
