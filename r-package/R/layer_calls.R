@@ -209,6 +209,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag")
   ),
+  "keras.layers.EinsumDense" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.Embedding" = list(
     inputs = "inputs",
     input_dtype = "any",
@@ -293,6 +300,13 @@ layer_calls <- list(
     named_inputs = c("query", "value", "key"),
     call_args = list(query_mask = "tensor", value_mask = "tensor", key_mask = "tensor", attention_mask = "tensor", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
   ),
+  "keras.layers.Identity" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.LayerNormalization" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -306,6 +320,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
+  "keras.layers.Masking" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
   ),
   "keras.layers.MaxPooling1D" = list(
     inputs = "inputs",
