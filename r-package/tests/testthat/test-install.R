@@ -108,15 +108,24 @@ test_that("library(rkeras) uses the r-rkeras virtualenv without RETICULATE_PYTHO
     "cat('started:', reticulate::py_available(), '\\n')",
     "cat('prefix:', normalizePath(reticulate::import('sys')$prefix), '\\n')"
   ), script)
-  # The child must not inherit RETICULATE_PYTHON; an empty value is not unset
-  # for reticulate, so unset it here for the call.
-  saved <- Sys.getenv("RETICULATE_PYTHON", unset = NA)
-  Sys.unsetenv("RETICULATE_PYTHON")
-  on.exit(if (!is.na(saved)) Sys.setenv(RETICULATE_PYTHON = saved), add = TRUE)
+  # The child starts as a new R session of a user would: no RETICULATE_PYTHON
+  # and no activated virtualenv. Once this session has started Python,
+  # reticulate has activated its environment here (VIRTUAL_ENV, and its bin/
+  # first on PATH), which a child would take for the user's choice.
+  path <- strsplit(Sys.getenv("PATH"), .Platform$path.sep, fixed = TRUE)[[1]]
+  active <- Sys.getenv("VIRTUAL_ENV")
+  if (nzchar(active)) {
+    path <- path[!startsWith(path, active)]
+  }
   out <- system2(
-    file.path(R.home("bin"), "Rscript"), script,
-    stdout = TRUE, stderr = TRUE,
-    env = c(paste0("WORKON_HOME=", root), paste0("RETICULATE_VIRTUALENV_ROOT=", root))
+    "env",
+    c(
+      "-u", "RETICULATE_PYTHON", "-u", "VIRTUAL_ENV",
+      shQuote(paste0("PATH=", paste(path, collapse = .Platform$path.sep))),
+      shQuote(paste0("WORKON_HOME=", root)), shQuote(paste0("RETICULATE_VIRTUALENV_ROOT=", root)),
+      shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script)
+    ),
+    stdout = TRUE, stderr = TRUE
   )
   expect_true(any(out == "started: FALSE "), info = paste(out, collapse = "\n"))
   expect_true(
