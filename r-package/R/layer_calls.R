@@ -167,6 +167,27 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.ConvLSTM1D" = list(
+    inputs = "sequences",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
+  "keras.layers.ConvLSTM2D" = list(
+    inputs = "sequences",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
+  "keras.layers.ConvLSTM3D" = list(
+    inputs = "sequences",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
   "keras.layers.Cropping1D" = list(
     inputs = "inputs",
     input_dtype = "any",
@@ -300,6 +321,13 @@ layer_calls <- list(
     named_inputs = c("query", "value", "key"),
     call_args = list(query_mask = "tensor", value_mask = "tensor", key_mask = "tensor", attention_mask = "tensor", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
   ),
+  "keras.layers.GRU" = list(
+    inputs = "sequences",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
   "keras.layers.Identity" = list(
     inputs = "inputs",
     input_dtype = "any",
@@ -404,6 +432,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()
+  ),
+  "keras.layers.SimpleRNN" = list(
+    inputs = "sequences",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
   ),
   "keras.layers.SpatialDropout1D" = list(
     inputs = "inputs",

@@ -102,6 +102,31 @@ catalogue_b_cases <- function() {
       r = list(equation = "abc,cd->abd", output_shape = c(NA, 6), bias_axes = "d", lora_rank = 2),
       py = list(equation = "abc,cd->abd", output_shape = tuple(NULL, 6L), bias_axes = "d", lora_rank = 2L),
       config = list(output_shape = list(NULL, 6L), lora_rank = 2L)
+    ),
+    catalogue_b_case("layer_gru", "GRU", c(2, 5, 3),
+      r = list(units = 4, return_sequences = TRUE, dropout = 0.25, seed = 3, reset_after = FALSE),
+      py = list(units = 4L, return_sequences = TRUE, dropout = 0.25, seed = 3L, reset_after = FALSE),
+      config = list(units = 4L, seed = 3L)
+    ),
+    catalogue_b_case("layer_simple_rnn", "SimpleRNN", c(2, 5, 3),
+      r = list(units = 2, go_backwards = TRUE, seed = 7),
+      py = list(units = 2L, go_backwards = TRUE, seed = 7L),
+      config = list(units = 2L, go_backwards = TRUE)
+    ),
+    catalogue_b_case("layer_conv_lstm_1d", "ConvLSTM1D", c(2, 3, 6, 2),
+      r = list(filters = 3, kernel_size = 2, strides = 2, return_sequences = TRUE),
+      py = list(filters = 3L, kernel_size = 2L, strides = 2L, return_sequences = TRUE),
+      config = list(filters = 3L, kernel_size = list(2L), strides = list(2L))
+    ),
+    catalogue_b_case("layer_conv_lstm_2d", "ConvLSTM2D", c(2, 3, 5, 4, 2),
+      r = list(filters = 2, kernel_size = c(3, 2), padding = "same"),
+      py = list(filters = 2L, kernel_size = tuple(3L, 2L), padding = "same"),
+      config = list(filters = 2L, kernel_size = list(3L, 2L))
+    ),
+    catalogue_b_case("layer_conv_lstm_3d", "ConvLSTM3D", c(1, 2, 4, 4, 3, 1),
+      r = list(filters = 2, kernel_size = c(2, 2, 1), dilation_rate = 1),
+      py = list(filters = 2L, kernel_size = tuple(2L, 2L, 1L), dilation_rate = 1L),
+      config = list(kernel_size = list(2L, 2L, 1L), dilation_rate = list(1L, 1L, 1L))
     )
   )
 }
@@ -211,6 +236,9 @@ test_that("the declared types are the ones keras3 users rely on", {
   expect_error(layer_repeat_vector(n = 0), "`n` must be a whole number >= 1", fixed = TRUE)
   expect_error(layer_einsum_dense(equation = "ab,bc->ac", output_shape = c(4, -1)), "`output_shape` must be a shape", fixed = TRUE)
   expect_error(layer_masking(mask_value = NA), "`mask_value` must be a finite number", fixed = TRUE)
+  expect_error(layer_gru(units = 2, recurrent_dropout = 1.5), "`recurrent_dropout` must be a number in [0, 1]", fixed = TRUE)
+  expect_error(layer_simple_rnn(units = 2, seed = 1.5), "`seed` must be a whole number", fixed = TRUE)
+  expect_error(layer_conv_lstm_2d(filters = 2, kernel_size = 3, padding = "causal"), "`padding` must be one of", fixed = TRUE)
 })
 
 test_that("a model holding each group B layer saves to .keras and reloads in a fresh R process with identical outputs", {
