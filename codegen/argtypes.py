@@ -7,7 +7,9 @@ coercer in ``r-package/R/args.R`` that checks and converts a value
 ``doc``, one line for the spec-format docs.  ``value_problem`` checks a
 spec's default, ``r_default`` spells it in R, and ``coercer_parameters``
 gives the coercer's parameters.  ``TYPES`` lists them all: adding a type
-touches that list, its R coercer and the format doc (specs/README.md).
+touches that list, its R coercer (and ``arg_coercers`` in args.R when call
+arguments may have it), the format doc (specs/README.md, made by
+``types_markdown()``) and the property tests' value strategy.
 
 In YAML a type is its bare name (``flag``) or a one-key mapping carrying its
 parameters (``{number: {min: 0, max: 1, max_open: true}}``, ``{choice: [a, b]}``).
@@ -239,6 +241,68 @@ class Integers(ArgTypeBase):
 
 
 @dataclass(frozen=True)
+class NestedIntegers(ArgTypeBase):
+    """Whole numbers nested one level: ``cropping = list(c(1, 1), c(2, 2))``.
+
+    One number, a vector of them, or a list of such vectors (one per
+    dimension), as keras3 takes Keras's "int, tuple of ints or tuple of tuples
+    of ints".  Python receives an int, a tuple, or a tuple of them.
+    """
+
+    name: ClassVar[str] = "nested_integers"
+    r_coercer: ClassVar[str] = "arg_nested_integers"
+    doc: ClassVar[str] = (
+        "a whole number, a vector of them, or a list of such vectors, "
+        "e.g. `cropping = list(c(1, 1), c(2, 2))`"
+    )
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if items and all(_is_whole_item(item) or _is_whole_vector(item) for item in items):
+            return None
+        return (
+            "does not match type nested_integers "
+            "(expected a whole number, a list of them, or a list of such lists)"
+        )
+
+    def r_default(self, value: Value) -> str:
+        if isinstance(value, tuple) and any(isinstance(item, tuple) for item in value):
+            return "list(" + ", ".join(r_literal(item) for item in value) + ")"
+        return r_literal(value)
+
+
+def _is_whole_item(value: Value) -> bool:
+    return _is_whole(value) and _fits_r_integer(value)
+
+
+def _is_whole_vector(value: Value) -> bool:
+    return isinstance(value, tuple) and bool(value) and all(_is_whole_item(v) for v in value)
+
+
+@dataclass(frozen=True)
+class Numbers(ArgTypeBase):
+    """One finite number or several, such as a value range ``c(0, 255)``."""
+
+    name: ClassVar[str] = "numbers"
+    r_coercer: ClassVar[str] = "arg_numbers"
+    doc: ClassVar[str] = (
+        "one finite number or a vector of them (several reach Python as a tuple of floats), "
+        "e.g. `value_range = c(0, 255)`"
+    )
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if items and all(_is_real(item) for item in items):
+            return None
+        return "does not match type numbers (expected a finite number or a list of them)"
+
+    def r_default(self, value: Value) -> str:
+        if isinstance(value, tuple):
+            return "c(" + ", ".join(r_number(item) for item in value) + ")"
+        return r_number(value)
+
+
+@dataclass(frozen=True)
 class Axis(ArgTypeBase):
     """One axis or several, counted as R users count them (keras3's convention).
 
@@ -260,23 +324,62 @@ class Axis(ArgTypeBase):
 
 
 @dataclass(frozen=True)
-class Tensor(ArgTypeBase):
+class _ObjectOnly(ArgTypeBase):
+    """A type whose values are R or Python objects: no default but null."""
+
+    def value_problem(self, value: Value) -> str | None:
+        return f"cannot be the default of type {self.name} (only null can)"
+
+
+@dataclass(frozen=True)
+class Tensor(_ObjectOnly):
     name: ClassVar[str] = "tensor"
     r_coercer: ClassVar[str] = "arg_tensor"
     doc: ClassVar[str] = "a tensor or an R array"
 
-    def value_problem(self, value: Value) -> str | None:
-        return "cannot be the default of type tensor (only null can)"
-
 
 @dataclass(frozen=True)
-class Tensors(ArgTypeBase):
+class Tensors(_ObjectOnly):
     name: ClassVar[str] = "tensors"
     r_coercer: ClassVar[str] = "arg_tensors"
     doc: ClassVar[str] = "a list of tensors or R arrays (entries may be `NULL`)"
 
-    def value_problem(self, value: Value) -> str | None:
-        return "cannot be the default of type tensors (only null can)"
+
+@dataclass(frozen=True)
+class Arrays(_ObjectOnly):
+    """Initial weights and the like: a list of arrays (one array is a list of one)."""
+
+    name: ClassVar[str] = "arrays"
+    r_coercer: ClassVar[str] = "arg_arrays"
+    doc: ClassVar[str] = (
+        "a list of R arrays or tensors, such as initial `weights` (one array is a list of one)"
+    )
+
+
+@dataclass(frozen=True)
+class Layer(_ObjectOnly):
+    name: ClassVar[str] = "layer"
+    r_coercer: ClassVar[str] = "arg_layer"
+    doc: ClassVar[str] = (
+        "a Keras layer, such as a layer function returns without `object`: `layer_lstm(units = 4)`"
+    )
+    call_argument: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class Layers(_ObjectOnly):
+    name: ClassVar[str] = "layers"
+    r_coercer: ClassVar[str] = "arg_layers"
+    doc: ClassVar[str] = "a list of Keras layers or RNN cells (one layer is passed as it is)"
+    call_argument: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class RFunction(_ObjectOnly):
+    name: ClassVar[str] = "r_function"
+    r_coercer: ClassVar[str] = "arg_r_function"
+    doc: ClassVar[str] = "an R function (Python calls it through reticulate) or a Python callable"
+    call_argument: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
@@ -366,9 +469,15 @@ TYPES: dict[str, type[ArgType]] = {
         String,
         Shape,
         Integers,
+        NestedIntegers,
+        Numbers,
         Axis,
         Tensor,
         Tensors,
+        Arrays,
+        Layer,
+        Layers,
+        RFunction,
         FlagOrAuto,
         Activation,
         Initializer,

@@ -1,7 +1,8 @@
 """``python -m codegen drift``: every spec against the installed Keras.
 
 Reports, as ``file:line:col: error:`` diagnostics, constructor arguments
-missing, extra or out of order; defaults that differ in Python terms (an
+missing, extra or out of order (matched by the Keras keyword: an argument's
+``py_name``, else its name); defaults that differ in Python terms (an
 ``axis`` default counts from 1 in the spec); call inputs and call arguments
 that differ from the layer's ``call``; a Keras docstring that changed since
 the spec was drafted (``keras_doc_hash``); and public layer classes that
@@ -203,12 +204,11 @@ def _check_constructor(
 ) -> None:
     where = f"{keras_class.path}()"
     parameters = {p.name: p for p in keras_class.constructor_parameters()}
-    arguments = {a.name: a for a in spec.arguments}
+    # Matched by the keyword Keras takes: an argument's py_name, else its name.
+    arguments = {a.keras_name: a for a in spec.arguments}
     for argument in spec.arguments:
-        if argument.name not in parameters:
-            errors.add(
-                argument.position, f"argument '{argument.name}' is not a parameter of {where}"
-            )
+        if argument.keras_name not in parameters:
+            errors.add(argument.position, f"{_label(argument)} is not a parameter of {where}")
     for name, parameter in parameters.items():
         if name not in arguments:
             errors.add(
@@ -217,17 +217,24 @@ def _check_constructor(
                 "missing from the spec's arguments",
             )
     keras_order = [name for name in parameters if name in arguments]
-    spec_order = [a for a in spec.arguments if a.name in parameters]
+    spec_order = [a for a in spec.arguments if a.keras_name in parameters]
     for argument, expected in zip(spec_order, keras_order, strict=True):
-        if argument.name != expected:
+        if argument.keras_name != expected:
             errors.add(
                 argument.position,
-                f"argument '{argument.name}' is out of order: {where} has '{expected}' here "
+                f"{_label(argument)} is out of order: {where} has '{expected}' here "
                 f"(its order: {', '.join(keras_order)})",
             )
             break
     for argument in spec_order:
-        _check_default(argument, parameters[argument.name], where, nodes, errors)
+        _check_default(argument, parameters[argument.keras_name], where, nodes, errors)
+
+
+def _label(argument: Argument) -> str:
+    """``argument 'units'``, or ``argument 'f' (Python's 'function')`` for a renamed one."""
+    if argument.py_name is None:
+        return f"argument '{argument.name}'"
+    return f"argument '{argument.name}' (Python's '{argument.py_name}')"
 
 
 def _check_default(
@@ -239,19 +246,19 @@ def _check_default(
     if argument.default is None:
         errors.add(
             position,
-            f"argument '{argument.name}' has no default, {where} has {_show(parameter.default)}",
+            f"{_label(argument)} has no default, {where} has {_show(parameter.default)}",
         )
         return
     value = python_default(argument)
     if parameter.default is REQUIRED:
         errors.add(
             position,
-            f"argument '{argument.name}' has default {_show(value)}, but {where} requires it",
+            f"{_label(argument)} has default {_show(value)}, but {where} requires it",
         )
     elif not same_default(value, parameter.default):
         errors.add(
             position,
-            f"default of argument '{argument.name}' is {_show(value)} in Python terms, "
+            f"default of {_label(argument)} is {_show(value)} in Python terms, "
             f"{where} has {_show(parameter.default)}",
         )
 
@@ -264,7 +271,12 @@ def python_default(argument: Argument) -> object:
         if isinstance(value, tuple):
             return [axis - 1 if axis > 0 else axis for axis in value]
         return value - 1 if value > 0 else value
-    return list(value) if isinstance(value, tuple) else value
+    return _lists(value)
+
+
+def _lists(value: object) -> object:
+    """Tuples, nested ones too, as the lists ``same_default`` compares."""
+    return [_lists(item) for item in value] if isinstance(value, tuple) else value
 
 
 def same_default(spec_value: object, python_value: object) -> bool:
@@ -283,7 +295,7 @@ def same_default(spec_value: object, python_value: object) -> bool:
 def _show(value: object) -> str:
     if value is REQUIRED:
         return "none (required)"
-    return repr(list(value) if isinstance(value, tuple) else value)
+    return repr(_lists(value))
 
 
 def _check_call(
@@ -293,7 +305,9 @@ def _check_call(
     parameters = keras_class.call_parameters()
     names = [p.name for p in parameters]
     inputs = [c.name for c in spec.call_inputs]
-    if names[: len(inputs)] != inputs:
+    if keras_class.call_takes_args() and not set(inputs) & set(names):
+        inputs = []  # the inputs arrive in *args, under the names the spec gives them
+    elif names[: len(inputs)] != inputs:
         errors.add(
             spec.call_inputs[0].position,
             f"call inputs ({', '.join(inputs)}) are not the leading parameters of {where}, "

@@ -18,13 +18,12 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from codegen.argtypes import TYPES
 from codegen.diagnostics import ErrorLog, did_you_mean
 from codegen.docstring import Docstring, parse_docstring
 from codegen.families import FAMILIES_FILE, declared_family_ids
@@ -117,7 +116,19 @@ def guess_type(name: str, default: object, doc: str) -> Guess:
     if name == "axes":
         return Guess("axis", "axis type from the name 'axes'")
     if name == "weights":
-        return Guess("arrays") if "arrays" in TYPES else Guess("keras_object", "initial weights")
+        return Guess("arrays")
+    if name == "name":
+        return Guess("string")
+    if name == "function":
+        return Guess("r_function")
+    if name == "layer" or name.endswith("_layer"):
+        return Guess("layer", None if "layer" in lead else "a layer by its name")
+    if name in ("layers", "cells"):
+        return Guess("layers")
+    if name == "cell":
+        return Guess("layers" if re.search(r"\blist\b", lead) else "layer")
+    if name.endswith("_fn") or re.search(r"\bcallable\b", lead):
+        return Guess("r_function", "a function by its name or docstring")
     if name == "use_cudnn" or default == "auto":
         return Guess("flag_or_auto", None if name == "use_cudnn" else "'auto' by the default")
     if isinstance(default, tuple | list):
@@ -137,19 +148,41 @@ def guess_type(name: str, default: object, doc: str) -> Guess:
 
 
 def _guess_from_sequence(name: str, default: tuple[object, ...], lead: str) -> Guess:
-    flat_whole = all(isinstance(item, int) and not isinstance(item, bool) for item in default)
+    flat_whole = all(_is_whole(item) for item in default)
+    nested_whole = all(
+        _is_whole(item) or (isinstance(item, tuple | list) and item and all(map(_is_whole, item)))
+        for item in default
+    )
     if flat_whole and "shape" in name:
         return Guess("shape")
+    if nested_whole and (not flat_whole or _NESTED_DOC.search(lead)):
+        return Guess("nested_integers", None if name in _TUPLE_NAMES else "nested by the default")
     if flat_whole and name in _TUPLE_NAMES:
         return Guess("integers")
     if flat_whole and "float" not in lead:
         return Guess("integers", "whole numbers by the default")
+    if default and all(_is_number(item) for item in default):
+        return Guess("numbers", None if "float" in lead else "numbers by the default")
     return Guess(
         "keras_object", f"no type of the vocabulary fits the default {_python_repr(default)}"
     )
 
 
+# "tuple of 2 tuples of 2 ints": Keras's cropping and padding of 2D and 3D.
+_NESTED_DOC = re.compile(r"\btuples? of (\d+ |two |three )?tuples\b")
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return (_is_whole(value) or isinstance(value, float)) and math.isfinite(value)
+
+
 def _guess_from_int(name: str, lead: str) -> Guess:
+    if name in _TUPLE_NAMES and _NESTED_DOC.search(lead):
+        return Guess("nested_integers")
     if name in _TUPLE_NAMES:
         return Guess("integers")
     if "tuple" in lead or re.search(r"\blist of\b", lead):
@@ -170,6 +203,11 @@ def _integer_with_bounds(lead: str, note: str | None) -> Guess:
 
 def _guess_from_doc(name: str, doc: str, lead: str) -> Guess:
     """No default to go by (required, or None): the doc's first words decide, always marked."""
+    if _NESTED_DOC.search(lead):
+        return Guess("nested_integers", "nested whole numbers by the docstring")
+    several = "tuple" in lead or re.search(r"\blist of", lead)
+    if several and re.search(r"\bfloats?\b", lead):
+        return Guess("numbers", "several numbers by the docstring")
     if name in _TUPLE_NAMES or "tuple" in lead or re.search(r"\blist of int", lead):
         return Guess("integers", "several whole numbers by the docstring")
     if "shape" in name:
@@ -265,15 +303,9 @@ def draft_spec(
         spec_notes.append("Keras's call() takes *args: name its inputs")
     # A call argument reaches the layer through `...`: named like a constructor
     # argument, or a prefix of one (or the other way round), R would bind it
-    # to the wrapper's formal instead.
-    taken = [p.name for p in parameters]
-    clashing = [p.name for p in call_arguments if any(_prefixes(p.name, name) for name in taken)]
-    call_arguments = tuple(p for p in call_arguments if p.name not in clashing)
-    if clashing:
-        spec_notes.append(
-            "call parameters named like (or a prefix of) constructor arguments cannot be "
-            "routed through `...`, so they are left out: " + ", ".join(clashing)
-        )
+    # to the wrapper's formal instead, so only a layer instance's call takes it.
+    taken = [r_formal(p.name) for p in parameters]
+    clashing = {p.name for p in call_arguments if any(_prefixes(p.name, name) for name in taken)}
     if family == "merging":  # keras3: layer_add(inputs, ...), further inputs in `...`
         out += ["first_argument: inputs", "variadic_inputs: true"]
     if len(call_inputs) > 1 or family == "merging":
@@ -290,7 +322,9 @@ def draft_spec(
     if call_arguments:
         out.append("call_arguments:")
         for parameter in call_arguments:
-            out += _call_argument(parameter, doc.call_args.get(parameter.name))
+            out += _call_argument(
+                parameter, doc.call_args.get(parameter.name), parameter.name in clashing
+            )
     output = doc.output_shape or doc.returns
     if output is None:
         spec_notes.append("Keras's docstring has no output shape: describe the output")
@@ -338,9 +372,26 @@ def _object_doc(call_inputs: tuple[Parameter, ...]) -> str:
     )
 
 
+# keras3's R names of Keras parameters that R cannot take as they are.
+_R_FORMALS = {"function": "f"}
+
+
+def r_formal(name: str) -> str:
+    """The wrapper's formal for Keras's parameter ``name``: keras3's name where R reserves it."""
+    if name in _R_FORMALS:
+        return _R_FORMALS[name]
+    return name if r_name_problem(name) is None else f"{name}_"
+
+
 def _argument(parameter: Parameter, guess: Guess, doc: str | None) -> list[str]:
-    lines = [f"  - name: {parameter.name}", f"    type: {guess.type}"]
+    formal = r_formal(parameter.name)
+    lines = [f"  - name: {formal}"]
     note = guess.note
+    if formal != parameter.name:
+        lines.append(f"    py_name: {parameter.name}")
+        if parameter.name not in _R_FORMALS:
+            note = "; ".join(filter(None, [note, f"'{parameter.name}' is reserved in R"]))
+    lines.append(f"    type: {guess.type}")
     if parameter.default is not REQUIRED:
         value = parameter.default
         if guess.type == "axis":
@@ -380,7 +431,7 @@ def _call_input(parameter: Parameter, doc: Docstring, *, single: bool) -> list[s
     return lines + _text_field("doc", text, 4)
 
 
-def _call_argument(parameter: Parameter, doc: str | None) -> list[str]:
+def _call_argument(parameter: Parameter, doc: str | None, instance_only: bool) -> list[str]:
     name = parameter.name
     note: str | None = None
     if name == "training" or isinstance(parameter.default, bool):
@@ -395,6 +446,8 @@ def _call_argument(parameter: Parameter, doc: str | None) -> list[str]:
         note = "; ".join(filter(None, [note, "Keras's docstring does not document it"]))
         doc = "Not documented in Keras's docstring."
     lines = [f"  - name: {name}", f"    type: {arg_type}"]
+    if instance_only:
+        lines.append("    instance_only: true")
     if note:
         lines.append(f"    {REVIEW_KEY}: {_scalar(note)}")
     return lines + _text_field("doc", doc, 4)
@@ -492,7 +545,7 @@ def r_example(
             )
             return text, note
     placeholders = {
-        p.name: _placeholder(guesses[p.name]) for p in parameters if p.default is REQUIRED
+        r_formal(p.name): _placeholder(guesses[p.name]) for p in parameters if p.default is REQUIRED
     }
     call = ", ".join(f"{name} = {value}" for name, value in placeholders.items())
     note = (
@@ -512,11 +565,16 @@ def _placeholder(guess: Guess) -> str:
     return {
         "integer": "2",
         "integers": "3",
+        "nested_integers": "1",
         "number": "0.5",
+        "numbers": "0.5",
         "flag": "TRUE",
         "string": '"a"',
         "shape": "c(2)",
         "axis": "-1",
+        "layer": "layer_lstm(units = 2)",
+        "layers": "list(layer_dense(units = 2))",
+        "r_function": "function(x) x",
     }.get(name, "NULL")
 
 
@@ -643,14 +701,20 @@ class _Translator:
     def _constructor_arguments(self, node: ast.Call) -> str:
         if len(node.args) > len(self.parameter_names):
             raise _Untranslatable
-        return self._keywords(node, positional=tuple(self.parameter_names))
+        return self._keywords(node, positional=tuple(self.parameter_names), rename=r_formal)
 
-    def _keywords(self, node: ast.Call, *, positional: tuple[str, ...]) -> str:
+    def _keywords(
+        self,
+        node: ast.Call,
+        *,
+        positional: tuple[str, ...],
+        rename: Callable[[str], str] = str,
+    ) -> str:
         if len(node.args) > len(positional) or any(kw.arg is None for kw in node.keywords):
             raise _Untranslatable
         named = list(zip(positional, node.args, strict=False))
         named += [(kw.arg, kw.value) for kw in node.keywords if kw.arg is not None]
-        return ", ".join(f"{name} = {self.expression(value)}" for name, value in named)
+        return ", ".join(f"{rename(name)} = {self.expression(value)}" for name, value in named)
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -73,6 +73,13 @@ class KerasClass:
     def call_parameters(self) -> tuple[Parameter, ...]:
         return _parameters(self.cls.call)
 
+    def call_takes_args(self) -> bool:
+        """Whether ``call`` takes ``*args``: its inputs then have no names of their own."""
+        return any(
+            parameter.kind is inspect.Parameter.VAR_POSITIONAL
+            for parameter in inspect.signature(self.cls.call).parameters.values()
+        )
+
 
 def _parameters(function: object) -> tuple[Parameter, ...]:
     """Named parameters, ``self`` and ``*args``/``**kwargs`` aside."""

@@ -73,17 +73,30 @@ class Default:
 
 @dataclass(frozen=True)
 class Argument:
-    """A constructor argument: a parameter of the R wrapper, passed to the Python class."""
+    """A constructor argument: a parameter of the R wrapper, passed to the Python class.
+
+    ``name`` is the R formal; ``py_name``, when set, is the keyword Python
+    receives instead (Keras's ``function``, a reserved word in R, is ``f``).
+    """
 
     name: str
     type: ArgType
     doc: str
     default: Default | None = None
     nullable: bool = False
+    py_name: str | None = None
     position: Position = field(default=NOWHERE, compare=False)
 
+    @property
+    def keras_name(self) -> str:
+        """The keyword the Keras class takes this argument by."""
+        return self.py_name or self.name
+
     def to_spec(self) -> dict[str, object]:
-        spec: dict[str, object] = {"name": self.name, "type": type_to_spec(self.type)}
+        spec: dict[str, object] = {"name": self.name}
+        if self.py_name is not None:
+            spec["py_name"] = self.py_name
+        spec["type"] = type_to_spec(self.type)
         if self.default is not None:
             spec["default"] = _value_to_spec(self.default.value)
         if self.nullable:
@@ -106,15 +119,25 @@ class CallInput:
 
 @dataclass(frozen=True)
 class CallArgument:
-    """A parameter of the layer's call that users pass through the wrapper's ``...``."""
+    """A parameter of the layer's call that users pass through the wrapper's ``...``.
+
+    ``instance_only``: a wrapper's formal (a constructor argument) has this
+    name or one it prefixes, so R would bind it there; the argument is then
+    taken only by a call of the layer instance, ``layer(x, name = ...)``.
+    """
 
     name: str
     type: ArgType
     doc: str
+    instance_only: bool = False
     position: Position = field(default=NOWHERE, compare=False)
 
     def to_spec(self) -> dict[str, object]:
-        return {"name": self.name, "type": type_to_spec(self.type), "doc": self.doc}
+        spec: dict[str, object] = {"name": self.name, "type": type_to_spec(self.type)}
+        if self.instance_only:
+            spec["instance_only"] = True
+        spec["doc"] = self.doc
+        return spec
 
 
 @dataclass(frozen=True)
@@ -176,7 +199,7 @@ class LayerSpec:
 
 
 def _value_to_spec(value: Value) -> object:
-    return list(value) if isinstance(value, tuple) else value
+    return [_value_to_spec(item) for item in value] if isinstance(value, tuple) else value
 
 
 def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
@@ -331,13 +354,31 @@ def _parse_argument(node: YamlNode, errors: ErrorLog) -> Argument | None:
         node,
         what,
         required=("name", "type", "doc"),
-        optional=("default", "nullable", REVIEW_KEY),
+        optional=("py_name", "default", "nullable", REVIEW_KEY),
         errors=errors,
     )
     if fields is None:
         return None
     count_before += _refuse_review_mark(fields, what, errors)
-    name = _identifier(fields, "name", errors, python_keyword=True)
+    py_name = _py_name(fields, errors)
+    # With a py_name, the name is only an R formal: it need not be a Python keyword.
+    name = _identifier(
+        fields,
+        "name",
+        errors,
+        python_keyword=not fields.has("py_name"),
+        hint=(
+            ""
+            if fields.has("py_name")
+            else "; name the R formal otherwise (keras3's name, "
+            "such as 'f' for 'function') and give Keras's name as 'py_name'"
+        ),
+    )
+    if name is not None and py_name is not None and py_name == name:
+        errors.add(
+            fields.node("py_name").position,
+            f"'py_name' is the argument's own name '{name}': delete it",
+        )
     arg_type = parse_type(fields.node("type"), errors) if fields.has("type") else None
     doc = fields.text("doc")
     nullable = fields.flag("nullable", False)
@@ -346,7 +387,21 @@ def _parse_argument(node: YamlNode, errors: ErrorLog) -> Argument | None:
         _check_default(name, arg_type, nullable, default, fields.node("default").position, errors)
     if len(errors.errors) > count_before:
         return None
-    return Argument(name, arg_type, doc, default, nullable, fields.position)
+    return Argument(name, arg_type, doc, default, nullable, py_name, fields.position)
+
+
+def _py_name(fields: Fields, errors: ErrorLog) -> str | None:
+    """The Keras keyword of an argument whose R formal differs (``f`` for ``function``)."""
+    py_name = fields.text("py_name", single_line=True)
+    if py_name is None:
+        return None
+    if not py_name.isidentifier() or keyword.iskeyword(py_name):
+        errors.add(
+            fields.node("py_name").position,
+            f"'py_name' must be a Python keyword argument name, got {py_name!r}",
+        )
+        return None
+    return py_name
 
 
 def _default(fields: Fields, errors: ErrorLog) -> Default | None:
@@ -409,7 +464,11 @@ def _parse_call_argument(node: YamlNode, errors: ErrorLog) -> CallArgument | Non
     count_before = len(errors.errors)
     what = _named(node, "call argument")
     fields = Fields.read(
-        node, what, required=("name", "type", "doc"), optional=(REVIEW_KEY,), errors=errors
+        node,
+        what,
+        required=("name", "type", "doc"),
+        optional=("instance_only", REVIEW_KEY),
+        errors=errors,
     )
     if fields is None:
         return None
@@ -418,16 +477,21 @@ def _parse_call_argument(node: YamlNode, errors: ErrorLog) -> CallArgument | Non
     arg_type = (
         parse_type(fields.node("type"), errors, for_call=True) if fields.has("type") else None
     )
+    instance_only = fields.flag("instance_only", False)
     doc = fields.text("doc")
     if len(errors.errors) > count_before:
         return None
-    return CallArgument(name, arg_type, doc, fields.position)
+    return CallArgument(name, arg_type, doc, instance_only, fields.position)
 
 
 def _identifier(
-    fields: Fields, key: str, errors: ErrorLog, *, python_keyword: bool = False
+    fields: Fields, key: str, errors: ErrorLog, *, python_keyword: bool = False, hint: str = ""
 ) -> str | None:
-    """A name usable in R and, for parameters passed on to Python, as a Python keyword argument."""
+    """A name usable in R and, for parameters passed on to Python, as a Python keyword argument.
+
+    ``hint`` follows the problem where the name would do as the other
+    language's, e.g. an argument's name that is a reserved word in R.
+    """
     name = fields.text(key, single_line=True)
     if name is None:
         return None
@@ -435,6 +499,8 @@ def _identifier(
     problem = r_name_problem(name)
     if problem is None and python_keyword and (not name.isidentifier() or keyword.iskeyword(name)):
         problem = f"'{name}' cannot be a Python keyword argument name"
+    elif problem is not None and name.isidentifier() and not keyword.iskeyword(name):
+        problem += hint
     if problem is not None:
         errors.add(position, problem)
         return None
@@ -467,8 +533,11 @@ def _check_parameter_names(
     name, so a call argument that is a prefix of one is refused too (a call
     argument that merely starts with a formal's name, ``steps_taken`` beside
     ``steps``, is safe: R never matches a longer name to a shorter formal).
-    Call inputs are exempt: they arrive inside the first argument, never by
-    name through ``...``.
+    A call argument marked ``instance_only`` is never routed through the
+    wrapper's ``...`` (only a layer instance's call takes it), so it may, and
+    must, clash with a constructor argument.  Call inputs are exempt: they
+    arrive inside the first argument, never by name through ``...``.  The
+    Python keywords of the arguments (``py_name`` or the name) are unique too.
     """
     for argument in arguments:
         if argument.name == first_argument:
@@ -476,23 +545,38 @@ def _check_parameter_names(
                 argument.position,
                 f"argument name '{first_argument}' is taken by the wrapper's first parameter",
             )
-    seen: dict[str, tuple[str, Position]] = {}
-    labelled = (
+    routed = [record for record in call_arguments if not record.instance_only]
+    seen = _check_unique(
         [("argument", record) for record in arguments]
         + [("call input", record) for record in call_inputs]
-        + [("call argument", record) for record in call_arguments]
+        + [("call argument", record) for record in routed],
+        errors,
     )
-    for kind, record in labelled:
-        if record.name in seen:
-            first_kind, first_position = seen[record.name]
+    # An instance-only call argument shares its name with an argument, but
+    # not with a call input or another call argument.
+    for record in call_arguments:
+        first = seen.get(record.name)
+        if not record.instance_only:
+            continue
+        if first is not None and first[0] != "argument":
             errors.add(
                 record.position,
-                f"{kind} '{record.name}' clashes with {first_kind} '{record.name}' "
-                f"at line {first_position.line}",
+                f"call argument '{record.name}' clashes with {first[0]} '{record.name}' "
+                f"at line {first[1].line}",
             )
         else:
-            seen[record.name] = (kind, record.position)
-    formals = [(f"the wrapper's first parameter '{first_argument}'", first_argument)] + [
+            seen[record.name] = ("call argument", record.position)
+    keywords: dict[str, Argument] = {}
+    for argument in arguments:
+        first = keywords.setdefault(argument.keras_name, argument)
+        if first is not argument:
+            errors.add(
+                argument.position,
+                f"argument '{argument.name}' passes '{argument.keras_name}' to Python, as does "
+                f"argument '{first.name}' at line {first.position.line}",
+            )
+    formals = [(f"the wrapper's first parameter '{first_argument}'", first_argument)]
+    constructor = [
         (f"argument '{argument.name}' at line {argument.position.line}", argument.name)
         for argument in arguments
     ]
@@ -504,16 +588,65 @@ def _check_parameter_names(
                 f"call argument name '{name}' is taken by the wrapper's first parameter",
             )
             continue
-        for label, formal in formals:
-            if formal != name and formal.startswith(name):
-                errors.add(
-                    call_argument.position,
-                    f"call argument '{name}' is a prefix of {label}: R would match "
-                    f"'{name} = ' to '{formal}' partially; rename one",
-                )
-            elif formal != name and name.startswith(formal):
-                errors.add(
-                    call_argument.position,
-                    f"{label} is a prefix of call argument '{name}': '{formal} = ' "
-                    f"would take a shortened '{name}'; rename one",
-                )
+        _check_prefixes(call_argument, formals, errors, "rename one")
+        if not call_argument.instance_only:
+            _check_prefixes(
+                call_argument,
+                constructor,
+                errors,
+                "rename one, or mark the call argument 'instance_only: true'",
+            )
+        elif not any(_prefixed(name, formal) for _, formal in constructor):
+            errors.add(
+                call_argument.position,
+                f"call argument '{name}' is marked instance_only, but no argument has its "
+                "name, a name it prefixes or a name that prefixes it: delete 'instance_only'",
+            )
+
+
+def _prefixed(one: str, other: str) -> bool:
+    """Whether R could match ``one`` to ``other`` or the other way round (equal included)."""
+    return one.startswith(other) or other.startswith(one)
+
+
+def _check_unique(
+    labelled: list[tuple[str, Argument | CallInput | CallArgument]], errors: ErrorLog
+) -> dict[str, tuple[str, Position]]:
+    """Each name once; returns where each name was first seen, and as what."""
+    seen: dict[str, tuple[str, Position]] = {}
+    for kind, record in labelled:
+        if record.name in seen:
+            first_kind, first_position = seen[record.name]
+            hint = (
+                " (mark the call argument 'instance_only: true' if only a layer instance's "
+                "call should take it)"
+                if (first_kind, kind) == ("argument", "call argument")
+                else ""
+            )
+            errors.add(
+                record.position,
+                f"{kind} '{record.name}' clashes with {first_kind} '{record.name}' "
+                f"at line {first_position.line}{hint}",
+            )
+        else:
+            seen[record.name] = (kind, record.position)
+    return seen
+
+
+def _check_prefixes(
+    call_argument: CallArgument, formals: list[tuple[str, str]], errors: ErrorLog, fix: str
+) -> None:
+    name = call_argument.name
+    for label, formal in formals:
+        if formal != name and formal.startswith(name):
+            errors.add(
+                call_argument.position,
+                f"call argument '{name}' is a prefix of {label}: R would match "
+                f"'{name} = ' to '{formal}' partially; {fix}",
+            )
+        elif formal != name and name.startswith(formal):
+            errors.add(
+                call_argument.position,
+                f"{label} is a prefix of call argument '{name}': '{formal} = ' "
+                f"would take a shortened '{name}'; {fix}",
+            )

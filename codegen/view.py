@@ -91,12 +91,24 @@ class LayerCallView:
     variadic: str
     named_inputs: str
     call_args: str
+    # Entries only some layers have, "key = value": `instance_only` (call
+    # arguments the wrapper's `...` does not take) and `py_names` (the Python
+    # keyword of each argument whose R formal differs).
+    extras: tuple[str, ...] = ()
 
 
 def layer_call_view(spec: LayerSpec) -> LayerCallView:
     call_args = ", ".join(
         f"{argument.name} = {r_string(argument.type.name)}" for argument in spec.call_arguments
     )
+    extras = []
+    instance_only = tuple(a.name for a in spec.call_arguments if a.instance_only)
+    if instance_only:
+        extras.append(f"instance_only = {r_character_vector(instance_only)}")
+    renamed = [a for a in spec.arguments if a.py_name is not None]
+    if renamed:
+        pairs = ", ".join(f"{a.name} = {r_string(a.py_name)}" for a in renamed)
+        extras.append(f"py_names = c({pairs})")
     return LayerCallView(
         py_class=r_string(spec.py_class),
         inputs=r_character_vector(tuple(call_input.name for call_input in spec.call_inputs)),
@@ -107,6 +119,7 @@ def layer_call_view(spec: LayerSpec) -> LayerCallView:
             or (tuple(i.name for i in spec.call_inputs) if len(spec.call_inputs) > 1 else ())
         ),
         call_args=f"list({call_args})",
+        extras=tuple(extras),
     )
 
 
@@ -124,8 +137,26 @@ def _indent(line: str) -> str:
 
 
 def _call_arguments_section(spec: LayerSpec) -> str:
-    items = [*spec.call_inputs, *spec.call_arguments]
-    return "\n".join(_tagged(f"- `{item.name}`:", item.doc) for item in items)
+    items = [(item.name, item.doc) for item in spec.call_inputs]
+    for argument in spec.call_arguments:
+        doc = argument.doc
+        if argument.instance_only:
+            doc = f"{doc}\n\n{_instance_only_note(spec, argument.name)}"
+        items.append((argument.name, doc))
+    return "\n".join(_tagged(f"- `{name}`:", doc) for name, doc in items)
+
+
+def _instance_only_note(spec: LayerSpec, name: str) -> str:
+    """Where an instance-only call argument goes: the instance's call, not the wrapper."""
+    formal = next(
+        argument.name
+        for argument in spec.arguments
+        if argument.name.startswith(name) or name.startswith(argument.name)
+    )
+    return (
+        f"Only in a call of the layer instance, `layer(x, {name} = ...)`:\n"
+        f"in `{spec.r_name}()`, `{name} =` goes to the argument `{formal}`."
+    )
 
 
 def _formal(argument: Argument) -> str:

@@ -505,12 +505,12 @@ def test_call_argument_named_like_or_prefixing_a_wrapper_formal(tmp_path: Path) 
         "wrapper's first parameter",
         "specs/layer_tiny.yaml:22:5: error: call argument 'training' is a prefix of argument "
         "'training_mode' at line 11: R would match 'training = ' to 'training_mode' partially; "
-        "rename one",
+        "rename one, or mark the call argument 'instance_only: true'",
         "specs/layer_tiny.yaml:25:5: error: call argument 'obj' is a prefix of the wrapper's "
         "first parameter 'object': R would match 'obj = ' to 'object' partially; rename one",
         "specs/layer_tiny.yaml:28:5: error: argument 'training_mode' at line 11 is a prefix of "
         "call argument 'training_mode_now': 'training_mode = ' would take a shortened "
-        "'training_mode_now'; rename one",
+        "'training_mode_now'; rename one, or mark the call argument 'instance_only: true'",
     )
     assert not (tmp_path / "out").exists()
 

@@ -30,7 +30,9 @@ from codegen.argtypes import (
     FlagOrAuto,
     Integer,
     Integers,
+    NestedIntegers,
     Number,
+    Numbers,
     Shape,
     String,
 )
@@ -131,6 +133,16 @@ def values_of(arg_type: ArgType) -> st.SearchStrategy:
             return st.lists(st.none() | st.integers(0, R_INTEGER_MAX), max_size=4).map(tuple)
         case Integers():
             return r_ints | st.lists(r_ints, min_size=1, max_size=4).map(tuple)
+        case NestedIntegers():
+            vectors = st.lists(r_ints, min_size=1, max_size=3).map(tuple)
+            return (
+                r_ints
+                | vectors
+                | st.lists(r_ints | vectors, min_size=1, max_size=3).map(tuple)
+            )
+        case Numbers():
+            numbers = st.integers(-1000, 1000) | finite_floats
+            return numbers | st.lists(numbers, min_size=1, max_size=4).map(tuple)
         case Axis():
             return axes | st.lists(axes, min_size=1, max_size=4).map(tuple)
         case FlagOrAuto():
@@ -150,7 +162,9 @@ def arguments(draw: st.DrawFn, name: str) -> Argument:
         | values_of(arg_type).map(Default)
         | (st.just(Default(None)) if nullable else st.nothing())
     )
-    return Argument(name, arg_type, draw(multi_line), default, nullable)
+    # A Python keyword of its own: upper case, so unlike every drawn R name.
+    py_name = draw(st.none() | st.just(name.upper()))
+    return Argument(name, arg_type, draw(multi_line), default, nullable, py_name)
 
 
 call_types = st.sampled_from([TYPES[name]() for name in CALL_TYPES])
@@ -168,13 +182,28 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
         for name in all_names[input_count : input_count + argument_count]
         if name != first_argument
     ]
-    # A call argument naming, prefixing or prefixed by a formal is refused (R's partial matching).
+    # A call argument naming, prefixing or prefixed by a formal is refused (R's partial matching),
+    # unless it is instance-only: then it must clash with an argument (not the first parameter).
     formals = [first_argument, *argument_names]
     call_argument_names = [
         name
         for name in all_names[input_count + argument_count :]
-        if not any(formal.startswith(name) or name.startswith(formal) for formal in formals)
+        if not any(_prefixed(name, formal) for formal in formals)
     ]
+    instance_only: list[str] = []
+    clashing = draw(st.lists(st.sampled_from(argument_names), max_size=2)) if argument_names else []
+    for formal in clashing:
+        name = formal[: draw(st.integers(1, len(formal)))]  # the formal's name, or a prefix of it
+        if (
+            r_name_problem(name) is None
+            and not keyword.iskeyword(name)
+            and not _prefixed(name, first_argument)
+            and name not in [*input_names, *call_argument_names, *instance_only]
+        ):
+            instance_only.append(name)
+    call_arguments = [
+        CallArgument(name, draw(call_types), draw(multi_line)) for name in call_argument_names
+    ] + [CallArgument(name, draw(call_types), draw(multi_line), True) for name in instance_only]
     return LayerSpec(
         r_name="layer_" + draw(names),
         py_class=draw(
@@ -185,9 +214,7 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
         description=draw(multi_line),
         arguments=tuple(draw(arguments(name)) for name in argument_names),
         call_inputs=tuple(CallInput(name, draw(multi_line)) for name in input_names),
-        call_arguments=tuple(
-            CallArgument(name, draw(call_types), draw(multi_line)) for name in call_argument_names
-        ),
+        call_arguments=tuple(draw(st.permutations(call_arguments))),
         output=draw(multi_line),
         see_also=tuple(
             draw(
@@ -204,6 +231,10 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
         first_argument=first_argument,
         variadic_inputs=draw(st.booleans()),
     )
+
+
+def _prefixed(one: str, other: str) -> bool:
+    return one.startswith(other) or other.startswith(one)
 
 
 # ---------------------------------------------------------------- round trip
@@ -282,6 +313,16 @@ def expected_value(arg_type: ArgType, default: Default | None) -> str:
         case Integers() | Axis():
             items = value if isinstance(value, tuple) else (value,)
             return "integer:" + ",".join(str(item) for item in items)
+        case NestedIntegers() if isinstance(value, tuple) and any(
+            isinstance(item, tuple) for item in value
+        ):
+            return "list(" + ";".join(expected_value(arg_type, Default(v)) for v in value) + ")"
+        case NestedIntegers():
+            items = value if isinstance(value, tuple) else (value,)
+            return "integer:" + ",".join(str(item) for item in items)
+        case Numbers():
+            items = value if isinstance(value, tuple) else (value,)
+            return "double:" + ",".join(_c_double(item) for item in items)
         case _:
             return untyped_value(value)
 
@@ -317,6 +358,11 @@ def test_every_valid_spec_renders_r_that_parses_with_the_spec_defaults(tmp_path:
         entry = render_layer_calls(generated_header("specs/*.yaml"), (layer_call_view(spec),))
         assert f'input_dtype = "{spec.input_dtype}"' in entry
         assert ("variadic = TRUE" in entry) == spec.variadic_inputs
+        # ... and which R formals Python knows by other names, and which call
+        # arguments only a layer instance's call takes.
+        renamed = [f'{a.name} = "{a.py_name}"' for a in spec.arguments if a.py_name]
+        assert ("py_names = c(" + ", ".join(renamed) + ")" in entry) == bool(renamed)
+        assert ("instance_only = " in entry) == any(a.instance_only for a in spec.call_arguments)
         name = f"spec_{len(drawn):04d}.R"
         (tmp_path / name).write_text(text, encoding="utf-8")
         drawn[name] = spec

@@ -114,6 +114,48 @@ arg_integers <- function(x, arg, nullable = FALSE,
   do.call(reticulate::tuple, lapply(values, as.integer))
 }
 
+# Whole numbers nested one level, as Keras's cropping and padding take them
+# ("int, tuple of ints, or tuple of tuples of ints"), written as keras3 writes
+# them: one number (an int), a vector (a tuple), or a list of numbers and
+# vectors (a tuple of ints and tuples): `cropping = list(c(1, 1), c(2, 2))`
+# is ((1, 1), (2, 2)).
+arg_nested_integers <- function(x, arg, nullable = FALSE,
+                call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (is_whole_vector(x)) {
+    return(int_or_tuple(x))
+  }
+  if (!is.list(x) || is_python_object(x) || length(x) == 0L) {
+    abort_arg(arg, "a whole number, a vector of them, or a list of such vectors", x, nullable, call = call)
+  }
+  for (i in seq_along(x)) {
+    if (!is_whole_vector(x[[i]])) {
+      abort_arg(sprintf("%s[[%d]]", arg, i), "a whole number or a vector of them", x[[i]], call = call)
+    }
+  }
+  do.call(reticulate::tuple, lapply(unname(x), int_or_tuple))
+}
+
+# One finite number or several, such as a value range `c(0, 255)`: one
+# reaches Python as a float, several as a tuple of floats.
+arg_numbers <- function(x, arg, nullable = FALSE,
+                call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  finite <- function(v) is.numeric(v) && length(v) == 1L && is.finite(v)
+  if (!is_plain_vector(x) || length(x) == 0L || !all(vapply(as.list(x), finite, TRUE))) {
+    abort_arg(arg, "one or more finite numbers", x, nullable, call = call)
+  }
+  values <- lapply(unname(as.list(x)), as.double)
+  if (length(values) == 1L) {
+    return(values[[1]])
+  }
+  do.call(reticulate::tuple, values)
+}
+
 # One axis or several, counted as R users count them (keras3's convention):
 # from 1, or from the end when negative (-1 is the last axis). Python counts
 # from 0, so a positive axis goes down by one and a negative one is passed
@@ -162,6 +204,73 @@ arg_tensors <- function(x, arg, nullable = FALSE,
     abort_arg(sprintf("%s[[%d]]", arg, bad[[1]]), "a tensor, an R array or `NULL`", x[[bad[[1]]]], call = call)
   }
   x
+}
+
+# A list of R arrays or tensors, such as a layer's initial `weights` (what
+# get_weights() returns); one array is taken as a list of one. Python
+# receives a list; R integer arrays become doubles, as weights are floats.
+arg_arrays <- function(x, arg, nullable = FALSE,
+                call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (is_tensor_like(x)) {
+    x <- list(x)
+  }
+  if (!is.list(x) || length(x) == 0L) {
+    abort_arg(arg, "an R array or tensor, or a list of them", x, nullable, call = call)
+  }
+  x <- unname(x)
+  for (i in seq_along(x)) {
+    if (!is_tensor_like(x[[i]])) {
+      abort_arg(sprintf("%s[[%d]]", arg, i), "an R array or a tensor", x[[i]], call = call)
+    }
+    if (is.integer(x[[i]])) {
+      storage.mode(x[[i]]) <- "double"
+    }
+  }
+  x
+}
+
+# A Keras layer: what a layer function returns without `object` (an rkeras
+# layer instance, itself the Python layer), a model, or any Python object
+# that is a Keras layer. Handed to Python as it is.
+arg_layer <- function(x, arg, nullable = FALSE,
+                call = rlang::caller_env()) {
+  if (is_keras_layer(x) || nullable && is.null(x)) {
+    return(x)
+  }
+  abort_arg(arg, "a Keras layer, such as `layer_lstm(units = 4)`", x, nullable, call = call)
+}
+
+# A list of Keras layers or RNN cells (a Python list), or one layer, passed
+# as it is (Keras's RNN takes a cell or a list of cells).
+arg_layers <- function(x, arg, nullable = FALSE,
+                call = rlang::caller_env()) {
+  if (is_keras_layer(x) || nullable && is.null(x)) {
+    return(x)
+  }
+  if (!is.list(x) || is_python_object(x) || length(x) == 0L) {
+    abort_arg(arg, "a list of Keras layers, or one layer", x, nullable, call = call)
+  }
+  x <- unname(x)
+  for (i in seq_along(x)) {
+    if (!is_keras_layer(x[[i]])) {
+      abort_arg(sprintf("%s[[%d]]", arg, i), "a Keras layer", x[[i]], call = call)
+    }
+  }
+  x
+}
+
+# An R function, which reticulate hands Python as a callable (Python calls
+# it with Python objects: tensors reach it as tensors), or a Python callable.
+arg_r_function <- function(x, arg, nullable = FALSE,
+                call = rlang::caller_env()) {
+  if (is.function(x) || nullable && is.null(x) ||
+    is_python_object(x) && reticulate::py_has_attr(x, "__call__")) {
+    return(x)
+  }
+  abort_arg(arg, "an R function or a Python callable", x, nullable, call = call)
 }
 
 # TRUE, FALSE or "auto", as Keras's `use_cudnn` takes.
@@ -238,6 +347,23 @@ is_plain_vector <- function(x) {
   !is_python_object(x) && (is.numeric(x) || is.logical(x) || is.list(x)) && is.null(dim(x))
 }
 
+# One whole number or an atomic vector of them (no list, no array).
+is_whole_vector <- function(x) {
+  is.numeric(x) && is.null(dim(x)) && length(x) > 0L && all(vapply(x, is_whole_number, TRUE))
+}
+
+# A whole-number vector as Python takes it: one is an int, several a tuple.
+int_or_tuple <- function(x) {
+  if (length(x) == 1L) {
+    return(as.integer(x))
+  }
+  do.call(reticulate::tuple, as.list(as.integer(x)))
+}
+
+is_keras_layer <- function(x) {
+  inherits(x, "keras.src.layers.layer.Layer")
+}
+
 is_whole_number <- function(x) {
   is.numeric(x) && length(x) == 1L && !is.na(x) && is.finite(x) && x == trunc(x) &&
     abs(x) <= .Machine$integer.max
@@ -267,7 +393,10 @@ arg_coercers <- list(
   string = arg_string,
   shape = arg_shape,
   integers = arg_integers,
+  nested_integers = arg_nested_integers,
+  numbers = arg_numbers,
   axis = arg_axis,
   tensor = arg_tensor,
-  tensors = arg_tensors
+  tensors = arg_tensors,
+  arrays = arg_arrays
 )

@@ -28,9 +28,13 @@ layer_kwarg_coercers <- list(
 compose_layer <- function(py_class, ...) {
   frame <- parent.frame()
   wrapper <- sys.function(-1L)
-  given <- given_arguments(
-    wrapper, sys.call(-1L), frame, parent.frame(2L), layer_calls[[py_class]], py_class
-  )
+  layer <- layer_calls[[py_class]]
+  # A call argument only a layer instance's call takes (the wrapper has a
+  # formal of its name, or one R would match it to) is none of the wrapper's.
+  if (!is.null(layer$instance_only)) {
+    layer$call_args <- layer$call_args[setdiff(names(layer$call_args), layer$instance_only)]
+  }
+  given <- given_arguments(wrapper, sys.call(-1L), frame, parent.frame(2L), layer, py_class)
   formal_names <- the$wrapper_formals[[py_class]]$names
   input_arg <- formal_names[[1]]
   # Forced first, so nested wrappers create their layers in reading order.
@@ -39,14 +43,20 @@ compose_layer <- function(py_class, ...) {
   for (i in which(...names() %in% given$supplied)) {
     args[...names()[[i]]] <- list(...elt(i))
   }
+  # An argument whose R formal is not Keras's keyword (`f` for `function`)
+  # reaches Python under the keyword.
+  if (!is.null(layer$py_names)) {
+    renamed <- names(args) %in% names(layer$py_names)
+    names(args)[renamed] <- unname(layer$py_names[names(args)[renamed]])
+  }
   dots <- c(eval(quote(list(...)), frame), given$moved)
   if (!length(dots)) {
-    return(compose_with(py_class, args, object, list(), layer_calls[[py_class]], input_arg, frame))
+    return(compose_with(py_class, args, object, list(), layer, input_arg, frame))
   }
-  routed <- route_dots(dots, layer_calls[[py_class]], input_arg, frame, taken = formal_names)
-  object <- join_inputs(object, routed$inputs, layer_calls[[py_class]], input_arg, frame)
+  routed <- route_dots(dots, layer, input_arg, frame, taken = formal_names)
+  object <- join_inputs(object, routed$inputs, layer, input_arg, frame)
   compose_with(py_class, c(args, routed$layer_kwargs), object, routed$call_args,
-    layer_calls[[py_class]], input_arg, frame)
+    layer, input_arg, frame)
 }
 
 compose_with <- function(py_class, args, object, call_kwargs, layer, input_arg, call) {
@@ -111,7 +121,11 @@ given_arguments <- function(wrapper, wrapper_call, frame, caller, layer, py_clas
         c(
           "{.arg {name}} is not an argument of {.fn {wrapper_name(wrapper_call)}}.",
           "x" = "R would match it partially to {.arg {target}}.",
-          "i" = "Write {.arg {target}} in full."
+          if (name %in% layer$instance_only) {
+            instance_only_hint()
+          } else {
+            c("i" = "Write {.arg {target}} in full.")
+          }
         ),
         call = frame, class = "rkeras_arg_error"
       )
@@ -204,7 +218,8 @@ route_dots <- function(dots, layer, input_arg, call, layer_kwargs = layer_kwarg_
     } else {
       abort_unknown_dot(
         name, c(input_names, names(layer$call_args)), setdiff(names(layer_kwargs), taken), call,
-        also_known = setdiff(taken, c(input_arg, "..."))
+        also_known = setdiff(taken, c(input_arg, "...")),
+        instance_only = name %in% layer$instance_only
       )
     }
   }
@@ -270,7 +285,8 @@ as_layer_input <- function(x, arg, input_dtype, call) {
   abort_arg(arg, "a tensor, an R array, a list of them, a sequential model or `NULL`", x, call = call)
 }
 
-abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call, also_known = character()) {
+abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call, also_known = character(),
+                              instance_only = FALSE) {
   closest <- closest_name(name, c(call_arg_names, layer_arg_names, also_known))
   accepted <- if (length(call_arg_names) && length(layer_arg_names)) {
     "{.arg ...} takes the call arguments {.arg {call_arg_names}} and the layer arguments {.arg {layer_arg_names}}."
@@ -285,10 +301,17 @@ abort_unknown_dot <- function(name, call_arg_names, layer_arg_names, call, also_
     c(
       "Unknown argument {.arg {name}} in {.arg ...}.",
       "i" = accepted,
-      if (!is.null(closest)) c("i" = "Did you mean {.arg {closest}}?")
+      if (instance_only) instance_only_hint(),
+      if (!is.null(closest) && !instance_only) c("i" = "Did you mean {.arg {closest}}?")
     ),
     call = call, class = "rkeras_arg_error"
   )
+}
+
+# For a call argument only the layer instance's call takes (`instance_only`
+# in layer_calls); interpolated where `name` is that argument.
+instance_only_hint <- function() {
+  c("i" = "{.arg {name}} is an argument of the layer's call: create the layer, then call it with {.code layer(x, {name} = ...)}.")
 }
 
 # A misspelling (a few edits away) or a truncation of a known name.

@@ -11,7 +11,9 @@ layer_calls <- list(
     input_dtype = "float",
     variadic = FALSE,
     named_inputs = c(),
-    call_args = list(mask = "tensor", training = "flag", n_steps = "integer", reduce_axis = "axis")
+    call_args = list(mask = "tensor", training = "flag", n_steps = "integer", reduce_axis = "axis", margins = "nested_integers", bounds = "numbers", states = "arrays", reverse = "flag"),
+    instance_only = "reverse",
+    py_names = c(f = "function")
   ),
   "keras.layers.Concatenate" = list(
     inputs = "inputs",

@@ -21,15 +21,24 @@
 #' @param input_shape A shape with an unknown dimension.
 #' @param kernel_size Several integers.
 #' @param strides One integer of an `integers` type.
+#' @param cropping Whole numbers nested one level, as keras3 writes them.
+#' @param padding_size A flat default of a `nested_integers` type.
+#' @param value_range Numbers; whole ones print without `L`.
+#' @param factor One number of a `numbers` type.
 #' @param axis One axis, counted from 1 as in R; `-1` is the last.
 #' @param attention_axes Several axes, nullable.
 #' @param initial_state A tensor.
 #' @param constants Several tensors.
+#' @param weights Initial weights.
+#' @param backward_layer A Keras layer.
+#' @param cells Several Keras layers.
+#' @param f An R function; Python receives it as `function`.
 #' @param activation An activation.
 #' @param kernel_regularizer A regularizer.
 #' @param kernel_constraint A constraint.
 #' @param use_cudnn TRUE, FALSE or "auto".
 #' @param compute_dtype A dtype.
+#' @param reverse_dtype A dtype whose name a call argument prefixes.
 #' @param quantization_config A Python object.
 #' @param kernel_initializer An initializer with a string default. A second paragraph follows.
 #'
@@ -54,6 +63,13 @@
 #' - `training`: Training mode.
 #' - `n_steps`: An integer call argument.
 #' - `reduce_axis`: An axis call argument.
+#' - `margins`: A nested_integers call argument.
+#' - `bounds`: A numbers call argument.
+#' - `states`: An arrays call argument.
+#' - `reverse`: Taken only by a layer instance's call.
+#'
+#'   Only in a call of the layer instance, `layer(x, reverse = ...)`:
+#'   in `layer_every_type()`, `reverse =` goes to the argument `reverse_dtype`.
 #'
 #' @section Output:
 #' A tensor shaped like the input.
@@ -71,10 +87,14 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              epsilon = 0.001, scale = 2, center = TRUE, padding = "valid",
                              data_format = NULL, label = "say \"hi\"\\ caf\u{00e9}",
                              input_shape = c(NA, 8L), kernel_size = c(3L, 3L),
-                             strides = 1L, axis = -1L, attention_axes = c(2L, -1L),
-                             initial_state = NULL, constants = NULL, activation = NULL,
-                             kernel_regularizer = NULL, kernel_constraint = NULL,
-                             use_cudnn = "auto", compute_dtype = NULL,
+                             strides = 1L, cropping = list(c(0L, 0L), c(1L, 2L)),
+                             padding_size = c(1L, 1L), value_range = c(0, 255),
+                             factor = 0.5, axis = -1L, attention_axes = c(2L, -1L),
+                             initial_state = NULL, constants = NULL, weights = NULL,
+                             backward_layer = NULL, cells = NULL, f = NULL,
+                             activation = NULL, kernel_regularizer = NULL,
+                             kernel_constraint = NULL, use_cudnn = "auto",
+                             compute_dtype = NULL, reverse_dtype = NULL,
                              quantization_config = NULL,
                              kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
@@ -92,15 +112,24 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     input_shape = arg_shape(input_shape, "input_shape", nullable = TRUE),
     kernel_size = arg_integers(kernel_size, "kernel_size"),
     strides = arg_integers(strides, "strides"),
+    cropping = arg_nested_integers(cropping, "cropping"),
+    padding_size = arg_nested_integers(padding_size, "padding_size"),
+    value_range = arg_numbers(value_range, "value_range"),
+    factor = arg_numbers(factor, "factor"),
     axis = arg_axis(axis, "axis"),
     attention_axes = arg_axis(attention_axes, "attention_axes", nullable = TRUE),
     initial_state = arg_tensor(initial_state, "initial_state", nullable = TRUE),
     constants = arg_tensors(constants, "constants", nullable = TRUE),
+    weights = arg_arrays(weights, "weights", nullable = TRUE),
+    backward_layer = arg_layer(backward_layer, "backward_layer", nullable = TRUE),
+    cells = arg_layers(cells, "cells", nullable = TRUE),
+    f = arg_r_function(f, "f", nullable = TRUE),
     activation = arg_activation(activation, "activation", nullable = TRUE),
     kernel_regularizer = arg_regularizer(kernel_regularizer, "kernel_regularizer", nullable = TRUE),
     kernel_constraint = arg_constraint(kernel_constraint, "kernel_constraint", nullable = TRUE),
     use_cudnn = arg_flag_or_auto(use_cudnn, "use_cudnn"),
     compute_dtype = arg_dtype(compute_dtype, "compute_dtype", nullable = TRUE),
+    reverse_dtype = arg_dtype(reverse_dtype, "reverse_dtype", nullable = TRUE),
     quantization_config = arg_py_object(quantization_config, "quantization_config", nullable = TRUE),
     kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer")
   )
