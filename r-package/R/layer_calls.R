@@ -118,6 +118,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag", mask = "tensor")
   ),
+  "keras.layers.Bidirectional" = list(
+    inputs = "sequences",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
   "keras.layers.Concatenate" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -189,6 +196,20 @@ layer_calls <- list(
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
   ),
   "keras.layers.Cropping1D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Cropping2D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Cropping3D" = list(
     inputs = "inputs",
     input_dtype = "any",
     variadic = FALSE,
@@ -335,6 +356,15 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.Lambda" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(mask = "tensor", training = "flag"),
+    instance_only = "mask",
+    py_names = c(f = "function")
+  ),
   "keras.layers.LayerNormalization" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -475,6 +505,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.TimeDistributed" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag", mask = "tensor")
+  ),
   "keras.layers.UnitNormalization" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -504,6 +541,20 @@ layer_calls <- list(
     call_args = list()
   ),
   "keras.layers.ZeroPadding1D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.ZeroPadding2D" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.ZeroPadding3D" = list(
     inputs = "inputs",
     input_dtype = "any",
     variadic = FALSE,
