@@ -128,6 +128,13 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _INDENTED_CODE = re.compile(r"(?: {4}|\t)")
 _RD_SPECIALS = {"\\": "\\\\", "{": "\\{", "}": "\\}"}
+# `[x]` is a markdown link to the topic x for roxygen (`inputs[0]` would lose
+# its brackets and link to a topic "0"). Only links to R functions
+# (`[layer_dense()]`, `[pkg::topic]`) and to URLs (`[text](https://...)`) are
+# meant as links; every other bracket is escaped.
+_LINK = re.compile(
+    r"\[[^\[\]\n]*(?:\(\)|::)[^\[\]\n]*\]|\[[^\[\]\n]*\]\(\s*[^()\s]+\s*\)"
+)
 
 
 def roxygen_markdown(markdown: str) -> str:
@@ -219,7 +226,19 @@ def _escape_rd(prose: str) -> str:
 
 
 def _escape_rd_characters(text: str) -> str:
-    return "".join(_RD_SPECIALS.get(char, char) for char in text)
+    escaped = "".join(_RD_SPECIALS.get(char, char) for char in text)
+    out = []
+    position = 0
+    for link in _LINK.finditer(escaped):
+        out.append(_escape_brackets(escaped[position : link.start()]))
+        out.append(link.group(0))
+        position = link.end()
+    out.append(_escape_brackets(escaped[position:]))
+    return "".join(out)
+
+
+def _escape_brackets(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 def _markdown_runs(markdown: str) -> list[tuple[str, bool]]:

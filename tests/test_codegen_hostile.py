@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from codegen.rsyntax import roxygen_markdown
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_SPECS = REPO / "tests" / "codegen_golden" / "specs"
 EXIT_STALE, EXIT_SPEC_ERRORS, EXIT_OUTPUT_ERROR = 1, 2, 3
@@ -403,6 +405,7 @@ def test_knitr_code_in_spec_text_is_refused_where_it_stands(tmp_path: Path) -> N
 HOSTILE_DOC = (
     "Braces { and } alone, a \\ backslash, \\emph{not markup}, 50% and \\%.\n"
     "@export stays text, as does @@.\n"
+    "Indexing stays: inputs[0] - inputs[1], x[[i]].\n"
     "\n"
     "```python\n"
     "@decorator\n"
@@ -420,6 +423,13 @@ rd <- file.path(args[[1]], "man", "layer_tiny.Rd")
 writeLines(capture.output(tools::Rd2txt(rd, options = list(underline_titles = FALSE))), args[[2]])
 writeLines(capture.output(tools::Rd2ex(rd)), args[[3]])
 """
+
+
+def test_brackets_are_escaped_except_in_links_to_functions_and_urls() -> None:
+    links = "see [layer_dense()], [pkg::fn], [a](https://a.org)"
+    assert roxygen_markdown(f"x[[i]] and inputs[0], {links}") == (
+        f"x\\[\\[i\\]\\] and inputs\\[0\\], {links}"
+    )
 
 
 @pytest.mark.skipif(RSCRIPT is None, reason="needs R with roxygen2")
@@ -461,6 +471,7 @@ def test_braces_backslashes_and_at_signs_render_as_written_through_roxygen(
     for paragraph in (
         "Braces { and } alone, a \\ backslash, \\emph{not markup}, 50% and \\%.",
         "@export stays text, as does @@.",
+        "Indexing stays: inputs[0] - inputs[1], x[[i]].",
         "def f(): return {}",
     ):
         assert rendered.count(" ".join(paragraph.split())) == 2, paragraph  # description, doc

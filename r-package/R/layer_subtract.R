@@ -4,7 +4,7 @@
 #'
 #' @description
 #' It takes as input a list of tensors of size 2 both of the
-#' same shape, and returns a single tensor (inputs[0] - inputs[1])
+#' same shape, and returns a single tensor (inputs\[0\] - inputs\[1\])
 #' of same shape.
 #'
 #' @param inputs The inputs to merge: a list of two tensors or arrays of the same
