@@ -449,6 +449,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.RNN" = list(
+    inputs = "sequences",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
   "keras.layers.SeparableConv1D" = list(
     inputs = "inputs",
     input_dtype = "float",

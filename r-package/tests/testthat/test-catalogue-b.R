@@ -160,6 +160,11 @@ catalogue_b_cases <- function() {
     catalogue_b_case("layer_time_distributed", "TimeDistributed", c(2, 4, 5, 5, 2),
       r = list(layer = layer_conv_2d(filters = 3, kernel_size = 2)),
       py = list(layer = keras$layers$Conv2D(3L, 2L))
+    ),
+    catalogue_b_case("layer_rnn", "RNN", c(2, 6, 3),
+      r = list(cell = list(keras$layers$GRUCell(4L), keras$layers$SimpleRNNCell(2L)), return_sequences = TRUE),
+      py = list(cell = list(keras$layers$GRUCell(4L), keras$layers$SimpleRNNCell(2L)), return_sequences = TRUE),
+      config = list(return_sequences = TRUE)
     )
   )
 }
@@ -283,6 +288,7 @@ test_that("the declared types are the ones keras3 users rely on", {
   expect_error(layer_bidirectional(layer = layer_lstm(units = 2), merge_mode = "max"), "`merge_mode` must be one of", fixed = TRUE)
   expect_error(layer_time_distributed(layer = function(x) x), "`layer` must be a Keras layer", fixed = TRUE)
   expect_error(layer_lambda(f = "x * 2"), "`f` must be an R function or a Python callable", fixed = TRUE)
+  expect_error(layer_rnn(cell = list(layer_dense(units = 2), "gru")), "`cell[[2]]` must be a Keras layer", fixed = TRUE)
 })
 
 test_that("a model holding each group B layer saves to .keras and reloads in a fresh R process with identical outputs", {
