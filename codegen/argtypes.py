@@ -241,6 +241,22 @@ class Integers(ArgTypeBase):
 
 
 @dataclass(frozen=True)
+class IntegerTuple(ArgTypeBase):
+    """Whole numbers Keras takes only as a tuple, even one (`Reshape`'s target shape)."""
+
+    name: ClassVar[str] = "integer_tuple"
+    r_coercer: ClassVar[str] = "arg_integer_tuple"
+    doc: ClassVar[str] = "one or more whole numbers, always sent as a tuple (`-1` allowed)"
+    call_argument: ClassVar[bool] = False
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if items and all(_is_whole(item) and _fits_r_integer(item) for item in items):
+            return None
+        return "does not match type integer_tuple (expected a list of whole numbers)"
+
+
+@dataclass(frozen=True)
 class NestedIntegers(ArgTypeBase):
     """Whole numbers nested one level: ``cropping = list(c(1, 1), c(2, 2))``.
 
@@ -469,6 +485,7 @@ TYPES: dict[str, type[ArgType]] = {
         String,
         Shape,
         Integers,
+        IntegerTuple,
         NestedIntegers,
         Numbers,
         Axis,

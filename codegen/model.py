@@ -53,8 +53,11 @@ SPEC_KEYS_OPTIONAL = (
     "variadic_inputs",
     "named_inputs",
 )
-# The name of the wrapper's first parameter, keras3's for the layer.
-FIRST_ARGUMENTS = ("object", "inputs")
+# The name of the wrapper's first parameter, keras3's for the layer; "none"
+# for a layer that is only ever built, never composed (RNN cells: keras3's
+# `rnn_cell_lstm(units, ...)`).
+NO_FIRST_ARGUMENT = "none"
+FIRST_ARGUMENTS = ("object", "inputs", NO_FIRST_ARGUMENT)
 # What compose_layer() makes of R arrays in ``object`` before the call:
 # "any" hands them over as they are, "float" turns integer arrays into doubles.
 INPUT_DTYPES = ("any", "float")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from codegen.argtypes import ArgType, Value
 from codegen.families import Family
 from codegen.header import generated_header
-from codegen.model import DEFAULT_INPUT_DTYPE, Argument, LayerSpec
+from codegen.model import DEFAULT_INPUT_DTYPE, NO_FIRST_ARGUMENT, Argument, LayerSpec
 from codegen.rsyntax import (
     r_call,
     r_character_vector,
@@ -28,6 +28,17 @@ SIGNATURE_WIDTH = 90
 # The reference page's text for `object`, used where a spec has no `object_doc`.
 DEFAULT_OBJECT_DOC = "Object to compose the layer with. A tensor, array, or sequential\nmodel."
 DOTS_DOC = "For forward/backward compatability."
+# The reference page's Value section, for a layer that composes with its first argument.
+COMPOSING_RETURNS = """The return value depends on the value provided for the first argument.
+If `{first}` is:
+- a [`keras_model_sequential()`][keras_model_sequential()], then the layer is
+  added to the sequential model (which is modified in place). To enable
+  piping, the sequential model is also returned, invisibly.
+- a [`keras_input()`][keras_input()], then the output tensor from calling
+  `layer(input)` is returned.
+- `NULL` or missing, then a `Layer` instance is returned."""
+BUILT_ONLY_RETURNS = """A `Layer` instance: a cell to give to [`layer_rnn()`][layer_rnn()]
+or [`rnn_cells_stack()`][rnn_cells_stack()], or to call on a step's inputs and states."""
 VARIADIC_DOTS_DOC = (
     "Further inputs, merged with the first (`layer_add(a, b)`), and layer\n"
     "keyword arguments such as `name`."
@@ -39,7 +50,7 @@ class WrapperView:
     header: str
     title: str
     description: str
-    first_argument: str
+    returns: str  # the Value section
     params: tuple[str, ...]  # roxygen "@param name doc" texts, in signature order
     call_arguments_section: str
     output: str
@@ -53,11 +64,9 @@ class WrapperView:
 
 def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperView:
     formals = [_formal(argument) for argument in spec.arguments]
-    parameters = (
-        [spec.first_argument, "...", *formals]
-        if spec.variadic_inputs
-        else [spec.first_argument, *formals, "..."]
-    )
+    composes = spec.first_argument != NO_FIRST_ARGUMENT
+    first = [spec.first_argument] if composes else []
+    parameters = [*first, "...", *formals] if spec.variadic_inputs else [*first, *formals, "..."]
     signature = wrap_call_signature(f"{spec.r_name} <- function", parameters, SIGNATURE_WIDTH)
     params = [_tagged("@param " + argument.name, argument.doc) for argument in spec.arguments]
     dots = _tagged("@param ...", VARIADIC_DOTS_DOC if spec.variadic_inputs else DOTS_DOC)
@@ -65,11 +74,15 @@ def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperVi
         header=generated_header(spec_source),
         title=roxygen_text(spec.title),
         description=roxygen_text(spec.description),
-        first_argument=spec.first_argument,
         params=(
-            _tagged("@param " + spec.first_argument, spec.object_doc or DEFAULT_OBJECT_DOC),
+            *(
+                [_tagged("@param " + spec.first_argument, spec.object_doc or DEFAULT_OBJECT_DOC)]
+                if composes
+                else []
+            ),
             *([dots, *params] if spec.variadic_inputs else [*params, dots]),
         ),
+        returns=_returns(spec.first_argument) if composes else BUILT_ONLY_RETURNS,
         call_arguments_section=_call_arguments_section(spec),
         output=roxygen_text(spec.output),
         family_title=family.title,
@@ -92,8 +105,9 @@ class LayerCallView:
     named_inputs: str
     call_args: str
     # Entries only some layers have, "key = value": `instance_only` (call
-    # arguments the wrapper's `...` does not take) and `py_names` (the Python
-    # keyword of each argument whose R formal differs).
+    # arguments the wrapper's `...` does not take), `py_names` (the Python
+    # keyword of each argument whose R formal differs) and `composes = FALSE`
+    # (a wrapper with no first argument: it only builds the layer).
     extras: tuple[str, ...] = ()
 
 
@@ -109,6 +123,8 @@ def layer_call_view(spec: LayerSpec) -> LayerCallView:
     if renamed:
         pairs = ", ".join(f"{a.name} = {r_string(a.py_name)}" for a in renamed)
         extras.append(f"py_names = c({pairs})")
+    if spec.first_argument == NO_FIRST_ARGUMENT:
+        extras.append("composes = FALSE")
     return LayerCallView(
         py_class=r_string(spec.py_class),
         inputs=r_character_vector(tuple(call_input.name for call_input in spec.call_inputs)),
@@ -121,6 +137,10 @@ def layer_call_view(spec: LayerSpec) -> LayerCallView:
         call_args=f"list({call_args})",
         extras=tuple(extras),
     )
+
+
+def _returns(first_argument: str) -> str:
+    return COMPOSING_RETURNS.format(first=first_argument)
 
 
 def roxygen_text(markdown: str) -> str:

@@ -98,6 +98,19 @@ arg_shape <- function(x, arg, nullable = FALSE,
 
 # Several whole numbers, such as a kernel size given per dimension. A single
 # number stays a single int, as Keras accepts both.
+# Whole numbers that Keras takes only as a tuple, even a single one (the
+# target shape of layer_reshape(), where -1 stands for the inferred size).
+arg_integer_tuple <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (!is_plain_vector(x) || length(x) == 0L ||
+    !all(vapply(as.list(x), is_whole_number, TRUE))) {
+    abort_arg(arg, "one or more whole numbers", x, nullable, call = call)
+  }
+  do.call(reticulate::tuple, lapply(as.list(x), as.integer))
+}
+
 arg_integers <- function(x, arg, nullable = FALSE,
                 call = rlang::caller_env()) {
   if (nullable && is.null(x)) {

@@ -36,9 +36,11 @@ compose_layer <- function(py_class, ...) {
   }
   given <- given_arguments(wrapper, sys.call(-1L), frame, parent.frame(2L), layer, py_class)
   formal_names <- the$wrapper_formals[[py_class]]$names
-  input_arg <- formal_names[[1]]
+  # Messages name the input "object" where a wrapper has none (RNN cells).
+  input_arg <- the$wrapper_formals[[py_class]]$input
   # Forced first, so nested wrappers create their layers in reading order.
-  object <- if (input_arg %in% given$supplied) get(input_arg, envir = frame)
+  object <- if (!is.null(input_arg) && input_arg %in% given$supplied) get(input_arg, envir = frame)
+  input_arg <- input_arg %||% "object"
   args <- list()
   for (i in which(...names() %in% given$supplied)) {
     args[...names()[[i]]] <- list(...elt(i))
@@ -88,7 +90,7 @@ compose_with <- function(py_class, args, object, call_kwargs, layer, input_arg, 
 # layer_multi_head_attention()) is moved back to `...`, where it belongs; any
 # other is an error naming both.
 given_arguments <- function(wrapper, wrapper_call, frame, caller, layer, py_class) {
-  formals <- the$wrapper_formals[[py_class]] %||% wrapper_formals(wrapper, py_class)
+  formals <- the$wrapper_formals[[py_class]] %||% wrapper_formals(wrapper, py_class, layer)
   if (length(wrapper_call) == 1L) {
     return(check_required(character(), formals, wrapper_call, frame))
   }
@@ -146,17 +148,21 @@ check_required <- function(supplied, formals, wrapper_call, frame, moved = list(
 }
 
 # A wrapper's formal arguments, worked out once per wrapper (one per layer
-# class): all names, those
-# before `...` (which R matches partially and by position), and the required
-# ones (no default), leaving out the first argument, which may be missing.
-wrapper_formals <- function(wrapper, py_class) {
+# class): all names, the one that carries the layer's input, those before
+# `...` (which R matches partially and by position), and the required ones
+# (no default), leaving out the input, which may be missing.
+wrapper_formals <- function(wrapper, py_class, layer) {
   defaults <- formals(wrapper)
   names <- names(defaults)
   required <- names[vapply(defaults, function(x) is.symbol(x) && !nzchar(as.character(x)), TRUE)]
+  # The first argument carries the layer's input, unless the wrapper only
+  # builds the layer (an RNN cell).
+  input <- if (!isFALSE(layer$composes)) names[[1]]
   formals <- list(
     names = names,
+    input = input,
     before_dots = names[seq_len(match("...", names) - 1L)],
-    required = setdiff(required, c(names[[1]], "..."))
+    required = setdiff(required, c(input, "..."))
   )
   the$wrapper_formals[[py_class]] <- formals
   formals

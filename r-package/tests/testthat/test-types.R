@@ -352,3 +352,14 @@ test_that("an instance-only call argument reaches the layer instance's call, not
     )
   })
 })
+
+test_that("arg_integer_tuple() always sends a tuple, -1 included", {
+  skip_if_no_keras()
+  expect_identical(reticulate::py_str(arg_integer_tuple(12, "target_shape")), "(12,)")
+  expect_identical(reticulate::py_str(arg_integer_tuple(c(-1, 2, 2), "target_shape")), "(-1, 2, 2)")
+  expect_error(
+    arg_integer_tuple(c(1.5, 2), "target_shape"),
+    "`target_shape` must be one or more whole numbers, not a double vector of length 2.", fixed = TRUE
+  )
+  expect_error(arg_integer_tuple(numeric(), "dims"), "`dims` must be one or more whole numbers", fixed = TRUE)
+})

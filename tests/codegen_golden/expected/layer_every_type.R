@@ -36,6 +36,7 @@
 #' @param activation An activation.
 #' @param kernel_regularizer A regularizer.
 #' @param kernel_constraint A constraint.
+#' @param target_shape Whole numbers, always a tuple.
 #' @param use_cudnn TRUE, FALSE or "auto".
 #' @param compute_dtype A dtype.
 #' @param reverse_dtype A dtype whose name a call argument prefixes.
@@ -93,9 +94,9 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              initial_state = NULL, constants = NULL, weights = NULL,
                              backward_layer = NULL, cells = NULL, f = NULL,
                              activation = NULL, kernel_regularizer = NULL,
-                             kernel_constraint = NULL, use_cudnn = "auto",
-                             compute_dtype = NULL, reverse_dtype = NULL,
-                             quantization_config = NULL,
+                             kernel_constraint = NULL, target_shape = c(-1L, 2L),
+                             use_cudnn = "auto", compute_dtype = NULL,
+                             reverse_dtype = NULL, quantization_config = NULL,
                              kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
     "keras.layers.EveryType",
@@ -127,6 +128,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     activation = arg_activation(activation, "activation", nullable = TRUE),
     kernel_regularizer = arg_regularizer(kernel_regularizer, "kernel_regularizer", nullable = TRUE),
     kernel_constraint = arg_constraint(kernel_constraint, "kernel_constraint", nullable = TRUE),
+    target_shape = arg_integer_tuple(target_shape, "target_shape"),
     use_cudnn = arg_flag_or_auto(use_cudnn, "use_cudnn"),
     compute_dtype = arg_dtype(compute_dtype, "compute_dtype", nullable = TRUE),
     reverse_dtype = arg_dtype(reverse_dtype, "reverse_dtype", nullable = TRUE),
