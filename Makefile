@@ -141,6 +141,7 @@ bench: setup
 	$(PY) bench/attention.py
 	$(PY) bench/codegen.py
 	$(PIN_ONE_CPU) Rscript bench/r_overhead.R
+	Rscript bench/library_load.R
 
 # The attention layer under Keras's other backends. Not part of make test: CI
 # has TensorFlow only. setup-backends installs torch (CPU wheel) and jax.
