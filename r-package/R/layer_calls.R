@@ -435,7 +435,21 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.Permute" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.RepeatVector" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Reshape" = list(
     inputs = "inputs",
     input_dtype = "any",
     variadic = FALSE,
@@ -567,5 +581,37 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()
+  ),
+  "keras.layers.GRUCell" = list(
+    inputs = c("inputs", "states"),
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c("inputs", "states"),
+    call_args = list(training = "flag"),
+    composes = FALSE
+  ),
+  "keras.layers.LSTMCell" = list(
+    inputs = c("inputs", "states"),
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c("inputs", "states"),
+    call_args = list(training = "flag"),
+    composes = FALSE
+  ),
+  "keras.layers.SimpleRNNCell" = list(
+    inputs = c("sequence", "states"),
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c("sequence", "states"),
+    call_args = list(training = "flag"),
+    composes = FALSE
+  ),
+  "keras.layers.StackedRNNCells" = list(
+    inputs = c("inputs", "states"),
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c("inputs", "states"),
+    call_args = list(training = "flag"),
+    composes = FALSE
   )
 )

@@ -50,7 +50,7 @@
 layer_spectral_normalization <- function(object, layer, power_iterations = 1L, ...) {
   compose_layer(
     "keras.layers.SpectralNormalization",
-    layer = arg_py_object(layer, "layer"),
+    layer = arg_layer(layer, "layer"),
     power_iterations = arg_integer(power_iterations, "power_iterations", min = 1)
   )
 }

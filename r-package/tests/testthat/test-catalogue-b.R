@@ -9,14 +9,33 @@
 #     with an error naming it;
 #   - a model holding the layer saves to `.keras` and reloads in one fresh R
 #     process with identical outputs.
+# RNN cells (`cell = TRUE`) have no input of their own: their wrappers only
+# build them, so each is compared inside `layer_rnn()` with `keras.layers.RNN`
+# around the Keras cell.
 # Keras-importing processes: this one and the single fresh Rscript.
 
 # One case per wrapper: `r` are the wrapper's arguments as an R user writes
 # them (doubles), `py` the same arguments as Python receives them from a
 # Python user, `input` the dims of the input array (batch first), `config`
 # values the layer's get_config() must hold, as ints.
-catalogue_b_case <- function(fn, class, input, r, py = r, config = list(), saves = TRUE) {
-  list(fn = fn, class = class, input = input, r = r, py = py, config = config, saves = saves)
+catalogue_b_case <- function(fn, class, input, r, py = r, config = list(), saves = TRUE, cell = FALSE) {
+  list(fn = fn, class = class, input = input, r = r, py = py, config = config, saves = saves, cell = cell)
+}
+
+# The wrapper's output on `x` (an array or a symbolic input): a cell is
+# wrapped in layer_rnn().
+catalogue_b_output <- function(case, x) {
+  if (case$cell) {
+    return(layer_rnn(x, cell = do.call(case$fn, case$r)))
+  }
+  do.call(case$fn, c(list(x), case$r))
+}
+
+# The same layer built from Keras's class directly: a cell inside keras.layers.RNN.
+catalogue_b_keras_layer <- function(case) {
+  keras <- reticulate::import("keras")
+  layer <- do.call(keras$layers[[case$class]], case$py)
+  if (case$cell) keras$layers$RNN(layer) else layer
 }
 
 catalogue_b_cases <- function() {
@@ -162,9 +181,36 @@ catalogue_b_cases <- function() {
       py = list(layer = keras$layers$Conv2D(3L, 2L))
     ),
     catalogue_b_case("layer_rnn", "RNN", c(2, 6, 3),
-      r = list(cell = list(keras$layers$GRUCell(4L), keras$layers$SimpleRNNCell(2L)), return_sequences = TRUE),
+      r = list(cell = list(rnn_cell_gru(4), rnn_cell_simple(2)), return_sequences = TRUE),
       py = list(cell = list(keras$layers$GRUCell(4L), keras$layers$SimpleRNNCell(2L)), return_sequences = TRUE),
       config = list(return_sequences = TRUE)
+    ),
+    catalogue_b_case("layer_permute", "Permute", c(2, 3, 4, 5),
+      r = list(dims = c(3, 1, 2)), py = list(dims = tuple(3L, 1L, 2L)),
+      config = list(dims = list(3L, 1L, 2L))
+    ),
+    catalogue_b_case("layer_reshape", "Reshape", c(2, 12),
+      r = list(target_shape = c(-1, 2, 2)), py = list(target_shape = tuple(-1L, 2L, 2L)),
+      config = list(target_shape = list(-1L, 2L, 2L))
+    ),
+    catalogue_b_case("rnn_cell_simple", "SimpleRNNCell", c(2, 6, 3), cell = TRUE,
+      r = list(units = 3, activation = "sigmoid", dropout = 0.25, seed = 5),
+      py = list(units = 3L, activation = "sigmoid", dropout = 0.25, seed = 5L),
+      config = list(units = 3L, seed = 5L)
+    ),
+    catalogue_b_case("rnn_cell_gru", "GRUCell", c(2, 6, 3), cell = TRUE,
+      r = list(units = 4, reset_after = FALSE, recurrent_dropout = 0.5, seed = 2),
+      py = list(units = 4L, reset_after = FALSE, recurrent_dropout = 0.5, seed = 2L),
+      config = list(units = 4L, seed = 2L, reset_after = FALSE)
+    ),
+    catalogue_b_case("rnn_cell_lstm", "LSTMCell", c(2, 6, 3), cell = TRUE,
+      r = list(units = 5, unit_forget_bias = FALSE, seed = 11),
+      py = list(units = 5L, unit_forget_bias = FALSE, seed = 11L),
+      config = list(units = 5L, seed = 11L, unit_forget_bias = FALSE)
+    ),
+    catalogue_b_case("rnn_cells_stack", "StackedRNNCells", c(2, 6, 3), cell = TRUE,
+      r = list(cells = list(rnn_cell_lstm(4), rnn_cell_gru(2))),
+      py = list(cells = list(keras$layers$LSTMCell(4L), keras$layers$GRUCell(2L)))
     )
   )
 }
@@ -174,6 +220,7 @@ catalogue_b_cases <- function() {
 catalogue_b_bad_values <- list(
   arg_integer = 2.5,
   arg_integers = c(2, 2.5),
+  arg_integer_tuple = c(2, NA),
   arg_number = "0.5",
   arg_choice = "no_such_choice",
   arg_flag = NA,
@@ -225,8 +272,8 @@ test_that("group B wrappers give Keras's output shape for the same arguments", {
   keras <- reticulate::import("keras")
   for (case in catalogue_b_cases()) {
     x <- catalogue_b_input(case$input)
-    ours <- do.call(case$fn, c(list(x), case$r))
-    keras_layer <- do.call(keras$layers[[case$class]], case$py)
+    ours <- catalogue_b_output(case, x)
+    keras_layer <- catalogue_b_keras_layer(case)
     theirs <- keras_layer(keras$ops$convert_to_tensor(x, dtype = "float32"))
     expect_identical(dim(ours), dim(theirs), info = case$fn)
     expect_gt(length(dim(ours)), 0)
@@ -291,6 +338,87 @@ test_that("the declared types are the ones keras3 users rely on", {
   expect_error(layer_rnn(cell = list(layer_dense(units = 2), "gru")), "`cell[[2]]` must be a Keras layer", fixed = TRUE)
 })
 
+# The whole message of an argument error, whitespace squashed (cli wraps it
+# to the console width).
+expect_arg_message <- function(expr, message) {
+  err <- expect_error(expr, class = "rkeras_arg_error")
+  expect_identical(gsub("\\s+", " ", conditionMessage(err)), message)
+}
+
+test_that("RNN cells and their stack take keras3's arguments, only build, and refuse bad values", {
+  skip_if_no_keras()
+  # keras3's signatures: no input argument, `units` (or `cells`) first.
+  expect_identical(names(formals(rnn_cell_lstm)), c(
+    "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
+    "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer",
+    "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint",
+    "bias_constraint", "dropout", "recurrent_dropout", "seed", "..."
+  ))
+  expect_identical(names(formals(rnn_cell_gru))[c(1, 15:18)],
+    c("units", "recurrent_dropout", "reset_after", "seed", "...")
+  )
+  expect_identical(names(formals(rnn_cell_simple))[1:3], c("units", "activation", "use_bias"))
+  expect_identical(names(formals(rnn_cells_stack)), c("cells", "..."))
+  expect_identical(names(formals(layer_permute)), c("object", "dims", "..."))
+  expect_identical(names(formals(layer_reshape)), c("object", "target_shape", "..."))
+  # A cell is only built: a tensor given first is taken as `units`, as in keras3.
+  expect_arg_message(rnn_cell_lstm(keras_input(shape = 3)),
+    "`units` must be a whole number >= 1, not a Python object of class <keras.src.backend.common.keras_tensor.KerasTensor>."
+  )
+  expect_s3_class(rnn_cell_gru(2), "keras.src.layers.rnn.gru.GRUCell")
+  expect_arg_message(rnn_cell_simple(0), "`units` must be a whole number >= 1, not the number 0.")
+  expect_arg_message(rnn_cell_lstm(2, seed = 1.5), "`seed` must be a whole number or `NULL`, not the number 1.5.")
+  expect_arg_message(rnn_cell_gru(2, recurrent_dropout = 1.5),
+    "`recurrent_dropout` must be a number in [0, 1], not the number 1.5."
+  )
+  expect_arg_message(rnn_cell_gru(2, reset_after = NA), "`reset_after` must be `TRUE` or `FALSE`, not `NA`.")
+  expect_arg_message(rnn_cell_simple(2, activation = "no_such_activation"),
+    "`activation` must be an activation: a Keras name, a Keras object or an R function, not the string \"no_such_activation\"."
+  )
+  expect_arg_message(rnn_cells_stack(cells = "lstm"),
+    "`cells` must be a list of Keras layers, or one layer, not the string \"lstm\"."
+  )
+  expect_arg_message(rnn_cells_stack(list(rnn_cell_lstm(2), "gru")),
+    "`cells[[2]]` must be a Keras layer, not the string \"gru\"."
+  )
+  expect_arg_message(layer_reshape(target_shape = c(2, 2.5)),
+    "`target_shape` must be one or more whole numbers, not a double vector of length 2."
+  )
+  expect_arg_message(layer_reshape(target_shape = numeric()),
+    "`target_shape` must be one or more whole numbers, not a double vector of length 0."
+  )
+  expect_arg_message(layer_permute(dims = "2"), "`dims` must be one or more whole numbers, not the string \"2\".")
+  # One number is still a tuple, as Keras's Reshape and Permute need.
+  x <- catalogue_b_input(c(2, 6))
+  expect_identical(dim(layer_reshape(x, 6)), c(2L, 6L))
+  expect_identical(layer_reshape(target_shape = 6)$get_config()$target_shape, list(6L))
+  expect_identical(dim(layer_permute(x, 1)), c(2L, 6L))
+})
+
+test_that("an RNN cell called on one step gives Keras's cell's outputs and states", {
+  skip_if_no_keras()
+  keras <- reticulate::import("keras")
+  x <- catalogue_b_input(c(2, 3))
+  h <- catalogue_b_input(c(2, 4))
+  steps <- list(
+    list(ours = rnn_cell_lstm(4), theirs = keras$layers$LSTMCell(4L), states = list(h, h)),
+    list(ours = rnn_cell_gru(4), theirs = keras$layers$GRUCell(4L), states = list(h)),
+    list(ours = rnn_cell_simple(4), theirs = keras$layers$SimpleRNNCell(4L), states = list(h))
+  )
+  for (step in steps) {
+    ours <- step$ours(x, step$states)
+    states <- lapply(step$states, function(s) keras$ops$convert_to_tensor(s, dtype = "float32"))
+    step$theirs(keras$ops$convert_to_tensor(x, dtype = "float32"), states)
+    step$theirs$set_weights(step$ours$get_weights())
+    theirs <- step$theirs(keras$ops$convert_to_tensor(x, dtype = "float32"), states)
+    expect_equal(as.array(ours[[1]]), as.array(theirs[[1]]), tolerance = 1e-6)
+    expect_length(ours[[2]], length(step$states))
+    for (i in seq_along(step$states)) {
+      expect_equal(as.array(ours[[2]][[i]]), as.array(theirs[[2]][[i]]), tolerance = 1e-6)
+    }
+  }
+})
+
 test_that("a model holding each group B layer saves to .keras and reloads in a fresh R process with identical outputs", {
   skip_if_no_keras()
   skip_on_cran()
@@ -299,7 +427,7 @@ test_that("a model holding each group B layer saves to .keras and reloads in a f
   expected <- list()
   for (case in Filter(function(case) case$saves, catalogue_b_cases())) {
     input <- keras_input(shape = case$input[-1])
-    output <- do.call(case$fn, c(list(input), case$r))
+    output <- catalogue_b_output(case, input)
     model <- keras_model(input, output)
     x <- catalogue_b_input(case$input)
     save_model(model, file.path(directory, paste0(case$fn, ".keras")))
