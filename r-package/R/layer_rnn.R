@@ -8,7 +8,7 @@
 #' @param object Object to compose the layer with. A tensor, array, or sequential
 #'   model.
 #' @param cell An RNN cell instance or a list of RNN cell instances, such as
-#'   `keras$layers$LSTMCell(4L)` or a custom cell written with `Layer()`.
+#'   `rnn_cell_lstm(4)` or a custom cell written with `Layer()`.
 #'   A RNN cell is a class that has:
 #'   - A `call(input_at_t, states_at_t)` method, returning
 #'     `(output_at_t, states_at_t_plus_1)`. The call method of the
@@ -97,13 +97,12 @@
 #'
 #' @export
 #' @examplesIf rkeras::is_keras_available()
-#' keras <- reticulate::import("keras")
 #' x <- array(runif(4 * 10 * 8), dim = c(4, 10, 8))
-#' y <- layer_rnn(x, cell = keras$layers$GRUCell(4L))
+#' y <- layer_rnn(x, cell = rnn_cell_gru(4))
 #' dim(y) # 4 4
 #'
 #' # A list of cells is one stacked RNN.
-#' cells <- list(keras$layers$LSTMCell(6L), keras$layers$LSTMCell(3L))
+#' cells <- list(rnn_cell_lstm(6), rnn_cell_lstm(3))
 #' y <- layer_rnn(x, cell = cells, return_sequences = TRUE)
 #' dim(y) # 4 10 3
 layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FALSE,
