@@ -63,13 +63,15 @@ compose_layer <- function(py_class, ...) {
 
 compose_with <- function(py_class, args, object, call_kwargs, layer, input_arg, call) {
   if (is.null(object)) {
-    refuse_call_args(call_kwargs, "is `NULL`", input_arg, call)
+    if (length(call_kwargs)) {
+      abort_call_args_unused(call_kwargs, "is `NULL`", input_arg, call)
+    }
     return(with_python_errors(compose_functions()$compose(py_class, args), call))
   }
   # Python tells a Sequential model apart (one crossing per call); R asks
   # only when call arguments would be lost on one.
   if (length(call_kwargs) && is_instance(object, "keras.Sequential")) {
-    refuse_call_args(call_kwargs, "is a sequential model", input_arg, call)
+    abort_call_args_unused(call_kwargs, "is a sequential model", input_arg, call)
   }
   object <- as_layer_input(object, input_arg, layer$input_dtype, call)
   result <- with_python_errors(
@@ -267,10 +269,11 @@ join_inputs <- function(object, extra, layer, input_arg, call) {
 # integer arrays as doubles where the layer computes in floats. Anything else
 # is an error that names the argument and says what it received.
 as_layer_input <- function(x, arg, input_dtype, call) {
-  x <- as_model_input(x, arg, call)
+  # Tensors first: they are what model code passes on almost every call.
   if (is_python_object(x)) {
     return(x)
   }
+  x <- as_model_input(x, arg, call)
   if (is.numeric(x) || is.logical(x)) {
     if (length(x) == 0L) {
       abort_arg(arg, "a tensor, an R array or a list of them", x, call = call)
@@ -282,7 +285,7 @@ as_layer_input <- function(x, arg, input_dtype, call) {
   }
   if (is.list(x) && length(x) && is.null(dim(x))) {
     for (i in seq_along(x)) {
-      if (!is.null(x[[i]])) {
+      if (!is.null(x[[i]]) && !is_python_object(x[[i]])) {
         x[i] <- list(as_layer_input(x[[i]], sprintf("%s[[%d]]", arg, i), input_dtype, call))
       }
     }
@@ -333,16 +336,14 @@ closest_name <- function(name, known) {
   known[[which.min(distance)]]
 }
 
-refuse_call_args <- function(call_kwargs, why, input_arg, call) {
-  if (length(call_kwargs)) {
-    what <- if (length(call_kwargs) == 1L) "Call argument" else "Call arguments"
-    cli::cli_abort(
-      c(
-        "{what} {.arg {names(call_kwargs)}} can only be used when {.arg {input_arg}} is a tensor or array.",
-        "x" = "Here {.arg {input_arg}} {why}, so the layer is not called.",
-        "i" = "Call the layer instead: {.code layer <- ...; layer(inputs, {names(call_kwargs)[[1]]} = ...)}."
-      ),
-      call = call, class = "rkeras_arg_error"
-    )
-  }
+abort_call_args_unused <- function(call_kwargs, why, input_arg, call) {
+  what <- if (length(call_kwargs) == 1L) "Call argument" else "Call arguments"
+  cli::cli_abort(
+    c(
+      "{what} {.arg {names(call_kwargs)}} can only be used when {.arg {input_arg}} is a tensor or array.",
+      "x" = "Here {.arg {input_arg}} {why}, so the layer is not called.",
+      "i" = "Call the layer instead: {.code layer <- ...; layer(inputs, {names(call_kwargs)[[1]]} = ...)}."
+    ),
+    call = call, class = "rkeras_arg_error"
+  )
 }
