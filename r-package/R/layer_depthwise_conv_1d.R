@@ -96,7 +96,9 @@
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' x <- array(runif(4 * 10 * 12), dim = c(4, 10, 12))
-#' y <- layer_depthwise_conv_1d(x, kernel_size = 3, strides = 2, depth_multiplier = 3, activation = "relu")
+#' y <- layer_depthwise_conv_1d(
+#'   x, kernel_size = 3, strides = 2, depth_multiplier = 3, activation = "relu"
+#' )
 #' dim(y) # 4 4 36
 layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding = "valid",
                                     depth_multiplier = 1L, data_format = NULL,

@@ -92,7 +92,9 @@
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' x <- array(runif(4 * 10 * 12), dim = c(4, 10, 12))
-#' y <- layer_separable_conv_1d(x, filters = 3, kernel_size = 4, strides = 2, depth_multiplier = 2, activation = "relu")
+#' y <- layer_separable_conv_1d(
+#'   x, filters = 3, kernel_size = 4, strides = 2, depth_multiplier = 2, activation = "relu"
+#' )
 #' dim(y) # 4 4 3
 layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L,
                                     padding = "valid", data_format = NULL,

@@ -93,7 +93,9 @@
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' x <- array(runif(4 * 10 * 10 * 12), dim = c(4, 10, 10, 12))
-#' y <- layer_separable_conv_2d(x, filters = 3, kernel_size = 4, strides = 2, depth_multiplier = 2, activation = "relu")
+#' y <- layer_separable_conv_2d(
+#'   x, filters = 3, kernel_size = 4, strides = 2, depth_multiplier = 2, activation = "relu"
+#' )
 #' dim(y) # 4 4 4 3
 layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L),
                                     padding = "valid", data_format = NULL,
