@@ -442,7 +442,10 @@ set_random_seed <- function(seed) {
 #' @family model functions
 #' @export
 #' @examplesIf rkeras::is_keras_available()
+#' layer_dense(units = 2)$name
 #' clear_session()
+#' # Layer names count from the start again.
+#' layer_dense(units = 2)$name
 clear_session <- function(free_memory = TRUE) {
   call <- rlang::current_env()
   free_memory <- arg_flag(free_memory, "free_memory")
