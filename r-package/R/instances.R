@@ -80,8 +80,12 @@ layer_call_info <- function(layer) {
       return(index[[class]])
     }
   }
-  list(inputs = "inputs", call_args = NULL, open_call_args = TRUE)
+  unwrapped_layer_call
 }
+
+# How a layer of a class with no spec is called (a custom one, or a Keras
+# class rkeras does not wrap yet): its input whole, named call arguments as given.
+unwrapped_layer_call <- list(inputs = "inputs", call_args = NULL, open_call_args = TRUE)
 
 layer_call_index <- function() {
   paths <- compose_module()$class_paths(as.list(names(layer_calls)))

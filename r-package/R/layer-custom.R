@@ -172,8 +172,9 @@ compose_custom_layer <- function(definition, frame) {
     args <- c(args, dots)
   }
   object <- if (!eval(quote(missing(object)), frame)) get("object", envir = frame)
-  info <- list(inputs = "inputs", call_args = NULL, open_call_args = TRUE)
-  compose_with(custom_layer_path(definition, frame), args, object, list(), info, "object", frame)
+  compose_with(
+    custom_layer_path(definition, frame), args, object, list(), unwrapped_layer_call, "object", frame
+  )
 }
 
 # The dotted path of the definition's Python class, made on first use.
@@ -209,8 +210,7 @@ define_custom_layers <- function(call = rlang::caller_env()) {
 custom_module <- function() {
   the$custom %||% {
     keras_module()
-    path <- system.file("python", package = "rkeras", mustWork = TRUE)
-    the$custom <- reticulate::import_from_path("rkeras_custom", path = path)
+    the$custom <- import_bundled("rkeras_custom")
     the$custom
   }
 }

@@ -45,9 +45,13 @@ backend_module <- function() {
 # also registers its classes with Keras, which load_model() relies on.
 load_backend <- function() {
   keras_module()
-  path <- system.file("python", package = "rkeras", mustWork = TRUE)
-  the$backend <- reticulate::import_from_path("rkeras_backend", path = path)
+  the$backend <- import_bundled("rkeras_backend")
   the$backend
+}
+
+# A Python module of the package's own, in inst/python.
+import_bundled <- function(name) {
+  reticulate::import_from_path(name, path = system.file("python", package = "rkeras", mustWork = TRUE))
 }
 
 # The compose module (inst/python/rkeras_compose.py): the Python half of
@@ -61,8 +65,7 @@ compose_module <- function() {
 load_compose <- function() {
   # Imported first: the compose module resolves "rkeras_backend.*" classes.
   backend_module()
-  path <- system.file("python", package = "rkeras", mustWork = TRUE)
-  the$compose <- reticulate::import_from_path("rkeras_compose", path = path)
+  the$compose <- import_bundled("rkeras_compose")
   the$compose
 }
 
