@@ -473,6 +473,27 @@ class KerasObject(ArgTypeBase):
         return "cannot have a default other than null"
 
 
+@dataclass(frozen=True)
+class LearningRate(ArgTypeBase):
+    """An optimizer's `learning_rate`: a number, or a schedule computing it per step."""
+
+    name: ClassVar[str] = "learning_rate"
+    r_coercer: ClassVar[str] = "arg_learning_rate"
+    doc: ClassVar[str] = (
+        "a finite number >= 0, or a learning-rate schedule such as "
+        "`learning_rate_schedule_cosine_decay()` returns"
+    )
+    call_argument: ClassVar[bool] = False
+
+    def r_default(self, value: Value) -> str:
+        return r_number(value)
+
+    def value_problem(self, value: Value) -> str | None:
+        if _is_real(value) and value >= 0:
+            return None
+        return "does not match type learning_rate (expected a finite number >= 0)"
+
+
 ArgType = ArgTypeBase
 
 TYPES: dict[str, type[ArgType]] = {
@@ -502,6 +523,7 @@ TYPES: dict[str, type[ArgType]] = {
         Constraint,
         Dtype,
         KerasObject,
+        LearningRate,
     )
 }
 # Where each parameterised type's parameters are spelt, for the docs.

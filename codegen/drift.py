@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import re
 import sys
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from codegen.keras_introspect import (
     public_layer_classes,
     reference_class,
 )
-from codegen.model import Argument, LayerSpec
+from codegen.model import Argument, LayerSpec, ObjectSpec
 from codegen.pipeline import NOT_YET_WRAPPED_FILE, SpecSet
 from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe, load_yaml
 
@@ -130,6 +131,9 @@ def check_drift(spec_set: SpecSet, listed: dict[str, Listed], listing_file: str)
     errors = ErrorLog()
     covered: dict[type, LayerSpec] = {}
     for spec in spec_set.specs:
+        if isinstance(spec, ObjectSpec):
+            _check_object_spec(spec, errors)
+            continue
         keras_class = _check_spec(spec, errors)
         if keras_class is not None:
             covered[keras_class.cls] = spec
@@ -199,11 +203,94 @@ class _SpecNodes:
         return argument.position
 
 
+def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
+    """An optimizer, loss, activation...: its arguments against the class or the function.
+
+    With a class, the arguments are the constructor's, in its order, with its
+    defaults; the function (if any) must start with the kind's value formals
+    and take the ``function_arguments`` after them.  With only a function,
+    the arguments are the function's after the value formals.
+    """
+    nodes = _SpecNodes.read(spec.position.path)
+    documented = None
+    if spec.py_class is not None:
+        cls = _resolve(spec.py_class, "py_class", spec, nodes, errors)
+        if cls is None:
+            return
+        if not inspect.isclass(cls):
+            errors.add(nodes.position("py_class", spec.position), f"'{spec.py_class}' is not a class")
+            return
+        keras_class = KerasClass(spec.py_class, cls)
+        _check_parameters(
+            spec, _named_parameters(cls.__init__)[1:], f"{spec.py_class}()", nodes, errors
+        )
+        documented = keras_class.doc
+    if spec.py_function is not None:
+        function = _resolve(spec.py_function, "py_function", spec, nodes, errors)
+        if function is None:
+            return
+        where = f"{spec.py_function}()"
+        parameters = _named_parameters(function)
+        leading = tuple(p.name for p in parameters[: len(spec.value_formals)])
+        if leading != spec.value_formals:
+            errors.add(
+                nodes.position("py_function", spec.position),
+                f"{where} must start with ({', '.join(spec.value_formals)}), "
+                f"the values a {spec.kind.name} computes on; it starts ({', '.join(leading)})",
+            )
+            return
+        rest = parameters[len(spec.value_formals) :]
+        if spec.py_class is None:
+            _check_parameters(spec, rest, where, nodes, errors)
+        elif {p.name for p in rest} != set(spec.function_arguments):
+            errors.add(
+                nodes.key_position("function_arguments", spec.position),
+                f"function_arguments must be the parameters of {where} after "
+                f"{', '.join(spec.value_formals)}: ({', '.join(p.name for p in rest)})",
+            )
+        documented = documented if documented is not None else inspect.cleandoc(function.__doc__ or "")
+    _check_hash(spec, spec.py_class or spec.py_function or "", documented or "", nodes, errors)
+
+
+def _resolve(
+    path: str, key: str, spec: ObjectSpec, nodes: _SpecNodes, errors: ErrorLog
+) -> object | None:
+    module_name, _, name = path.rpartition(".")
+    try:
+        found = getattr(importlib.import_module(module_name), name)
+    except (ImportError, AttributeError):
+        errors.add(
+            nodes.position(key, spec.position), f"no '{path}' in Keras {keras_version()}"
+        )
+        return None
+    return found
+
+
+def _named_parameters(function: object) -> tuple[Parameter, ...]:
+    variadic = (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+    return tuple(
+        Parameter(p.name, REQUIRED if p.default is inspect.Parameter.empty else p.default)
+        for p in inspect.signature(function).parameters.values()
+        if p.kind not in variadic
+    )
+
+
 def _check_constructor(
     spec: LayerSpec, keras_class: KerasClass, nodes: _SpecNodes, errors: ErrorLog
 ) -> None:
-    where = f"{keras_class.path}()"
-    parameters = {p.name: p for p in keras_class.constructor_parameters()}
+    _check_parameters(
+        spec, keras_class.constructor_parameters(), f"{keras_class.path}()", nodes, errors
+    )
+
+
+def _check_parameters(
+    spec: LayerSpec | ObjectSpec,
+    keras_parameters: tuple[Parameter, ...],
+    where: str,
+    nodes: _SpecNodes,
+    errors: ErrorLog,
+) -> None:
+    parameters = {p.name: p for p in keras_parameters}
     # Matched by the keyword Keras takes: an argument's py_name, else its name.
     arguments = {a.keras_name: a for a in spec.arguments}
     for argument in spec.arguments:
@@ -218,7 +305,10 @@ def _check_constructor(
             )
     keras_order = [name for name in parameters if name in arguments]
     spec_order = [a for a in spec.arguments if a.keras_name in parameters]
-    for argument, expected in zip(spec_order, keras_order, strict=True):
+    # keras3 orders its optimizers, losses... its own way (`name` before the
+    # arguments Keras added since); a keras3 user's positional call is what counts.
+    checked_order = spec_order if isinstance(spec, LayerSpec) else []
+    for argument, expected in zip(checked_order, keras_order[: len(checked_order)], strict=True):
         if argument.keras_name != expected:
             errors.add(
                 argument.position,
@@ -337,17 +427,23 @@ def _check_call(
 def _check_doc_hash(
     spec: LayerSpec, keras_class: KerasClass, nodes: _SpecNodes, errors: ErrorLog
 ) -> None:
-    current = doc_hash(keras_class.doc)
+    _check_hash(spec, keras_class.path, keras_class.doc, nodes, errors)
+
+
+def _check_hash(
+    spec: LayerSpec | ObjectSpec, path: str, doc: str, nodes: _SpecNodes, errors: ErrorLog
+) -> None:
+    current = doc_hash(doc)
     if spec.keras_doc_hash is None:
         errors.add(
             spec.position,
-            f"no keras_doc_hash: once the spec agrees with the docstring of {keras_class.path}, "
+            f"no keras_doc_hash: once the spec agrees with the docstring of {path}, "
             f"add keras_doc_hash: {current}",
         )
     elif spec.keras_doc_hash != current:
         errors.add(
             nodes.position("keras_doc_hash", spec.position),
-            f"the docstring of {keras_class.path} changed since the spec was drafted "
+            f"the docstring of {path} changed since the spec was drafted "
             f"(now {current}): review the spec against it, then set keras_doc_hash: {current}",
         )
 

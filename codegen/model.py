@@ -18,6 +18,7 @@ from typing import TypeVar
 from codegen.argtypes import ArgType, Value, parse_type, show_value, type_to_spec
 from codegen.diagnostics import ErrorLog, Position, did_you_mean
 from codegen.fields import Fields, read_text
+from codegen.kinds import FORBIDDEN, KIND_NAMES, KINDS, LAYER_KIND, REQUIRED, Kind
 from codegen.rsyntax import r_name_problem
 from codegen.yaml_source import YamlMap, YamlNode, YamlScalar, YamlSeq, describe
 
@@ -201,14 +202,219 @@ class LayerSpec:
         return spec
 
 
+OBJECT_KEYS_REQUIRED = ("r_name", "kind", "family", "title", "description", "see_also", "example")
+OBJECT_KEYS_OPTIONAL = (
+    "py_class",
+    "py_function",
+    "function_arguments",
+    "dots_before",
+    "arguments",
+    "keras_doc_hash",
+    REVIEW_KEY,
+)
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    """A Keras object other than a layer: an optimizer, a loss, an activation...
+
+    ``kind`` (``codegen.kinds``) says which of ``py_class`` (the class the
+    wrapper builds) and ``py_function`` (the function computing values on the
+    kind's value formals) it has.  ``function_arguments`` are the arguments
+    the function takes as well as the class; ``dots_before`` the argument
+    that `...` precedes in the signature (keras3's order), None for last.
+    """
+
+    r_name: str
+    kind: Kind
+    family: str
+    title: str
+    description: str
+    arguments: tuple[Argument, ...]
+    see_also: tuple[str, ...]
+    example: str
+    py_class: str | None = None
+    py_function: str | None = None
+    function_arguments: tuple[str, ...] = ()
+    dots_before: str | None = None
+    keras_doc_hash: str | None = None
+    position: Position = field(default=NOWHERE, compare=False)
+
+    @property
+    def value_formals(self) -> tuple[str, ...]:
+        return self.kind.value_formals if self.py_function is not None else ()
+
+    def to_spec(self) -> dict[str, object]:
+        spec: dict[str, object] = {"r_name": self.r_name, "kind": self.kind.name}
+        if self.py_class is not None:
+            spec["py_class"] = self.py_class
+        if self.py_function is not None:
+            spec["py_function"] = self.py_function
+        if self.function_arguments:
+            spec["function_arguments"] = list(self.function_arguments)
+        if self.keras_doc_hash is not None:
+            spec["keras_doc_hash"] = self.keras_doc_hash
+        spec |= {"family": self.family, "title": self.title, "description": self.description}
+        if self.dots_before is not None:
+            spec["dots_before"] = self.dots_before
+        spec["arguments"] = [argument.to_spec() for argument in self.arguments]
+        spec |= {"see_also": list(self.see_also), "example": self.example}
+        return spec
+
+
+def parse_object_spec(root: YamlNode, kind: Kind, errors: ErrorLog) -> ObjectSpec | None:
+    count_before = len(errors.errors)
+    what = f"{kind.name} spec"
+    fields = Fields.read(
+        root, what, required=OBJECT_KEYS_REQUIRED, optional=OBJECT_KEYS_OPTIONAL, errors=errors
+    )
+    if fields is None:
+        return None
+    r_name = _identifier(fields, "r_name", errors)
+    py_class = _py_path(fields, "py_class", kind.py_class, kind, errors)
+    py_function = _py_path(fields, "py_function", kind.py_function, kind, errors)
+    if not (fields.has("py_class") or fields.has("py_function")) and REQUIRED not in (
+        kind.py_class,
+        kind.py_function,
+    ):
+        errors.add(fields.position, f"a {what} needs 'py_class', 'py_function' or both")
+    keras_doc_hash = _doc_hash(fields, errors)
+    _refuse_review_mark(fields, "the spec", errors)
+    family = fields.text("family", single_line=True)
+    title = fields.text("title", single_line=True)
+    description = fields.text("description")
+    arguments = _records(fields, "arguments", _parse_argument, errors)
+    names = [argument.name for argument in arguments]
+    function_arguments = _argument_names(fields, "function_arguments", names, errors)
+    if function_arguments and (py_class is None or py_function is None):
+        errors.add(
+            fields.node("function_arguments").position,
+            "'function_arguments' name the arguments the function takes besides the "
+            "class; it needs both 'py_class' and 'py_function'",
+        )
+    dots_before = _argument_names(fields, "dots_before", names, errors, single=True)
+    see_also = _urls(fields, errors)
+    example = fields.text("example")
+    value_formals = kind.value_formals if py_function is not None else ()
+    _check_parameter_names(arguments, (), (), errors, first_argument=OBJECT_PARAMETER)
+    for argument in arguments:
+        if argument.name in value_formals:
+            errors.add(
+                argument.position,
+                f"argument name '{argument.name}' is taken by the {kind.name}'s value formals "
+                f"{', '.join(value_formals)}",
+            )
+    if len(errors.errors) > count_before:
+        return None
+    return ObjectSpec(
+        r_name=r_name,
+        kind=kind,
+        family=family,
+        title=title,
+        description=description,
+        arguments=arguments,
+        see_also=see_also,
+        example=example,
+        py_class=py_class,
+        py_function=py_function,
+        function_arguments=function_arguments,
+        dots_before=dots_before[0] if dots_before else None,
+        keras_doc_hash=keras_doc_hash,
+        position=fields.position,
+    )
+
+
+def _py_path(fields: Fields, key: str, rule: str, kind: Kind, errors: ErrorLog) -> str | None:
+    if not fields.has(key):
+        if rule == REQUIRED:
+            errors.add(fields.position, f"a {kind.name} spec needs '{key}'")
+        return None
+    if rule == FORBIDDEN:
+        errors.add(fields.node(key).position, f"a {kind.name} spec takes no '{key}'")
+        return None
+    path = fields.text(key, single_line=True)
+    if path is not None and not _PY_DOTTED_PATH.fullmatch(path):
+        errors.add(
+            fields.node(key).position,
+            f"'{key}' must be a dotted Python path such as keras.losses.Huber, got {path!r}",
+        )
+        return None
+    return path
+
+
+def _doc_hash(fields: Fields, errors: ErrorLog) -> str | None:
+    keras_doc_hash = fields.text("keras_doc_hash", single_line=True)
+    if keras_doc_hash is not None and not _DOC_HASH.fullmatch(keras_doc_hash):
+        errors.add(
+            fields.node("keras_doc_hash").position,
+            f"'keras_doc_hash' must be 'sha256:' and 16 hex digits, got {keras_doc_hash!r}",
+        )
+    return keras_doc_hash
+
+
+def _argument_names(
+    fields: Fields, key: str, known: list[str], errors: ErrorLog, *, single: bool = False
+) -> tuple[str, ...]:
+    """Names of the spec's own arguments: a list of them, or one (``single``)."""
+    node = fields.node(key)
+    if node is None:
+        return ()
+    nodes = (node,) if single else fields.items(key) or ()
+    names = []
+    for item in nodes:
+        name = read_text(item, f"'{key}'" if single else f"'{key}' entry", errors, single_line=True)
+        if name is None:
+            continue
+        if name not in known:
+            errors.add(
+                item.position,
+                f"'{key}' must name an argument of the spec, got {name!r}"
+                + did_you_mean(name, known),
+            )
+        else:
+            names.append(name)
+    return tuple(names)
+
+
 def _value_to_spec(value: Value) -> object:
     return [_value_to_spec(item) for item in value] if isinstance(value, tuple) else value
+
+
+def parse_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | ObjectSpec | None:
+    """A spec of any kind: its ``kind`` (``layer`` when absent) picks the record."""
+    kind = _kind(root, errors)
+    if kind is None:
+        return None
+    if kind == LAYER_KIND:
+        return parse_layer_spec(root, errors)
+    return parse_object_spec(root, KINDS[kind], errors)
+
+
+def _kind(root: YamlNode, errors: ErrorLog) -> str | None:
+    entry = root.get("kind") if isinstance(root, YamlMap) else None
+    if entry is None:
+        return LAYER_KIND
+    value = entry.value.value if isinstance(entry.value, YamlScalar) else None
+    if value not in KIND_NAMES:
+        listed = ", ".join(KIND_NAMES)
+        shown = value if isinstance(value, str) else describe(entry.value)
+        errors.add(
+            entry.value.position,
+            f"'kind' must be one of {listed}, got {shown!r}"
+            + (did_you_mean(value, KIND_NAMES) if isinstance(value, str) else ""),
+        )
+        return None
+    return value
 
 
 def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
     count_before = len(errors.errors)
     fields = Fields.read(
-        root, "layer spec", required=SPEC_KEYS_REQUIRED, optional=SPEC_KEYS_OPTIONAL, errors=errors
+        root,
+        "layer spec",
+        required=SPEC_KEYS_REQUIRED,
+        optional=(*SPEC_KEYS_OPTIONAL, "kind"),
+        errors=errors,
     )
     if fields is None:
         return None

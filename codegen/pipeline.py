@@ -15,9 +15,9 @@ from codegen.crosscheck import SpecIdentity, check_across_specs, spec_identity
 from codegen.diagnostics import ErrorLog, Position, SpecError, SpecErrors
 from codegen.families import FAMILIES_FILE, Family, declared_family_ids, parse_families
 from codegen.header import generated_header
-from codegen.model import LayerSpec, parse_layer_spec
+from codegen.model import LayerSpec, ObjectSpec, parse_spec
 from codegen.render import TEMPLATES_DIR, render_layer_calls, render_wrapper
-from codegen.view import layer_call_view, wrapper_view
+from codegen.view import layer_call_view, object_view, wrapper_view
 from codegen.yaml_source import YamlNode, load_yaml_file
 
 SPEC_SUFFIX = ".yaml"
@@ -31,7 +31,7 @@ NOT_SPEC_FILES = frozenset({FAMILIES_FILE, NOT_YET_WRAPPED_FILE})
 
 @dataclass(frozen=True)
 class SpecSet:
-    specs: tuple[LayerSpec, ...]  # sorted by file name, whatever order the directory lists
+    specs: tuple[LayerSpec | ObjectSpec, ...]  # sorted by file name, whatever order the directory lists
     families: Mapping[str, Family]
     # What each spec's generated header calls it: "specs/layer_attention.yaml",
     # independent of where the directory sits, so output is the same in every clone.
@@ -39,7 +39,7 @@ class SpecSet:
     families_source: str  # "specs/families.yaml", likewise
 
 
-def output_name(spec: LayerSpec) -> str:
+def output_name(spec: LayerSpec | ObjectSpec) -> str:
     return f"{spec.r_name}.R"
 
 
@@ -65,7 +65,7 @@ def load_spec_set(
     )
     if not spec_paths:
         errors.add(Position(specs_dir.as_posix()), f"no spec files (*{SPEC_SUFFIX}) found")
-    specs: list[LayerSpec] = []
+    specs: list[LayerSpec | ObjectSpec] = []
     identities: list[SpecIdentity] = []
     sources: dict[str, str] = {}
     for path in spec_paths:
@@ -73,7 +73,7 @@ def load_spec_set(
         if root is None:
             continue
         identities.append(spec_identity(root))
-        spec = parse_layer_spec(root, errors)
+        spec = parse_spec(root, errors)
         if spec is not None:
             specs.append(spec)
             sources[spec.r_name] = f"{specs_dir.resolve().name}/{path.name}"
@@ -95,7 +95,9 @@ def build_outputs(spec_set: SpecSet, templates_dir: Path = TEMPLATES_DIR) -> dic
     """File name -> content of every generated file."""
     outputs = {
         output_name(spec): render_wrapper(
-            wrapper_view(spec, spec_set.families[spec.family], spec_set.sources[spec.r_name]),
+            (wrapper_view if isinstance(spec, LayerSpec) else object_view)(
+                spec, spec_set.families[spec.family], spec_set.sources[spec.r_name]
+            ),
             templates_dir,
         )
         for spec in spec_set.specs
@@ -103,7 +105,7 @@ def build_outputs(spec_set: SpecSet, templates_dir: Path = TEMPLATES_DIR) -> dic
     specs_dir = spec_set.families_source.split("/")[0]
     outputs[LAYER_CALLS_OUTPUT] = render_layer_calls(
         generated_header(f"{specs_dir}/*{SPEC_SUFFIX}"),
-        tuple(layer_call_view(spec) for spec in spec_set.specs),
+        tuple(layer_call_view(spec) for spec in spec_set.specs if isinstance(spec, LayerSpec)),
         templates_dir,
     )
     return outputs

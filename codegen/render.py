@@ -11,10 +11,11 @@ from pathlib import Path
 
 import jinja2
 
-from codegen.view import LayerCallView, WrapperView
+from codegen.view import LayerCallView, ObjectView, WrapperView
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 WRAPPER_TEMPLATE = "layer_wrapper.R.jinja"
+OBJECT_TEMPLATE = "keras_object.R.jinja"
 LAYER_CALLS_TEMPLATE = "layer_calls.R.jinja"
 
 
@@ -37,9 +38,9 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     return environment
 
 
-def render_wrapper(view: WrapperView, templates_dir: Path = TEMPLATES_DIR) -> str:
-    template = _environment(templates_dir).get_template(WRAPPER_TEMPLATE)
-    return template.render(vars(view))
+def render_wrapper(view: WrapperView | ObjectView, templates_dir: Path = TEMPLATES_DIR) -> str:
+    name = OBJECT_TEMPLATE if isinstance(view, ObjectView) else WRAPPER_TEMPLATE
+    return _environment(templates_dir).get_template(name).render(vars(view))
 
 
 def render_layer_calls(

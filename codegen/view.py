@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from codegen.argtypes import ArgType, Value
 from codegen.families import Family
 from codegen.header import generated_header
-from codegen.model import DEFAULT_INPUT_DTYPE, NO_FIRST_ARGUMENT, Argument, LayerSpec
+from codegen.model import DEFAULT_INPUT_DTYPE, NO_FIRST_ARGUMENT, Argument, LayerSpec, ObjectSpec
 from codegen.rsyntax import (
     r_call,
     r_character_vector,
@@ -91,6 +91,74 @@ def wrapper_view(spec: LayerSpec, family: Family, spec_source: str) -> WrapperVi
         signature="\n".join(signature),
         py_class=r_string(spec.py_class),
         coerced_args=tuple(f"{argument.name} = {coerced(argument)}" for argument in spec.arguments),
+    )
+
+
+# The doc of the value formals of losses, metrics and activations.
+VALUE_FORMAL_DOCS = {
+    "y_true": "Tensor or R array of true targets.",
+    "y_pred": "Tensor or R array of predicted targets.",
+    "x": "Input tensor or R array.",
+}
+OBJECT_DOTS_DOC = "Further keyword arguments for Keras, for forward compatibility."
+
+
+@dataclass(frozen=True)
+class ObjectView:
+    """What the template of a non-layer wrapper (keras_object.R.jinja) lays out."""
+
+    header: str
+    r_name: str
+    title: str
+    description: str
+    returns: str
+    params: tuple[str, ...]
+    family_title: str
+    see_also: tuple[str, ...]
+    example: str
+    signature: str
+    runtime: str  # the runtime function of the kind (r-package/R/keras-objects.R)
+    runtime_args: tuple[str, ...]
+    py_function: str  # an R string, or "" where there is no function
+
+
+def object_view(spec: ObjectSpec, family: Family, spec_source: str) -> ObjectView:
+    has_class, has_function = spec.py_class is not None, spec.py_function is not None
+    formals = [*spec.value_formals, *(_formal(argument) for argument in spec.arguments)]
+    docs = [
+        *(_tagged("@param " + name, VALUE_FORMAL_DOCS[name]) for name in spec.value_formals),
+        *(_tagged("@param " + argument.name, argument.doc) for argument in spec.arguments),
+    ]
+    dots_at = (
+        len(spec.value_formals)
+        + [argument.name for argument in spec.arguments].index(spec.dots_before)
+        if spec.dots_before is not None
+        else len(formals)
+    )
+    formals.insert(dots_at, "...")
+    docs.insert(dots_at, _tagged("@param ...", OBJECT_DOTS_DOC))
+    signature = wrap_call_signature(f"{spec.r_name} <- function", formals, SIGNATURE_WIDTH)
+    paths = [r_string(path) for path in (spec.py_class, spec.py_function) if path is not None]
+    if has_class and has_function:
+        paths.append(r_character_vector(spec.function_arguments))
+    return ObjectView(
+        header=generated_header(spec_source),
+        r_name=spec.r_name,
+        title=roxygen_text(spec.title),
+        description=roxygen_text(spec.description),
+        returns=spec.kind.returns(has_class, has_function),  # the generator's own text: links stay links
+        params=tuple(docs),
+        family_title=family.title,
+        see_also=tuple(f"<{url}>" for url in spec.see_also),
+        example=roxygen_code(spec.example),
+        signature="\n".join(signature),
+        runtime=spec.kind.runtime(has_class, has_function),
+        runtime_args=(
+            *paths,
+            *(f"{name} = arg_tensor({name}, {r_string(name)})" for name in spec.value_formals),
+            *(f"{argument.name} = {coerced(argument)}" for argument in spec.arguments),
+        ),
+        py_function=r_string(spec.py_function) if has_function else "",
     )
 
 

@@ -18,12 +18,16 @@ GOLDEN = REPO / "tests" / "codegen_golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 # (spec directory, generated file): fixtures covering every type, inputs
-# spread over query/value/key, merged inputs, and the table of layer calls.
+# spread over query/value/key, merged inputs, the table of layer calls, and
+# the three runtime forms of the other kinds (an object; values; either).
 CASES = [
     (GOLDEN / "specs", "layer_every_type.R"),
     (GOLDEN / "specs", "layer_spread_inputs.R"),
     (GOLDEN / "specs", "layer_merge_inputs.R"),
     (GOLDEN / "specs", "layer_calls.R"),
+    (GOLDEN / "object_specs", "optimizer_object_only.R"),
+    (GOLDEN / "object_specs", "activation_function_only.R"),
+    (GOLDEN / "object_specs", "loss_either_form.R"),
 ]
 
 

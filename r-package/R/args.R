@@ -334,7 +334,10 @@ arg_constraint <- function(x, arg, nullable = FALSE, call = rlang::caller_env())
 }
 
 arg_keras_callable <- function(x, arg, kind, what, nullable, call) {
-  if (is.function(x) || is_python_object(x) || nullable && is.null(x)) {
+  if (is.function(x)) {
+    return(as_keras_function(x))
+  }
+  if (is_python_object(x) || nullable && is.null(x)) {
     return(x)
   }
   expected <- paste0(what, ": a Keras name, a Keras object or an R function")
@@ -413,3 +416,15 @@ arg_coercers <- list(
   tensors = arg_tensors,
   arrays = arg_arrays
 )
+
+# An optimizer's learning rate: a number, or a Keras LearningRateSchedule
+# (learning_rate_schedule_*()), which the optimizer calls at each step.
+arg_learning_rate <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (is_python_object(x) || nullable && is.null(x)) {
+    return(x)
+  }
+  if (!is.numeric(x) || length(x) != 1L || is.na(x) || !is.finite(x) || x < 0) {
+    abort_arg(arg, "a finite number >= 0 or a learning-rate schedule", x, nullable, call = call)
+  }
+  as.double(x)
+}

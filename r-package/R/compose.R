@@ -164,7 +164,7 @@ wrapper_formals <- function(wrapper, py_class, layer) {
     names = names,
     input = input,
     before_dots = names[seq_len(match("...", names) - 1L)],
-    required = setdiff(required, c(input, "..."))
+    required = setdiff(required, c(input, "...", layer$optional))
   )
   the$wrapper_formals[[py_class]] <- formals
   formals

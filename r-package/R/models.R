@@ -170,9 +170,15 @@ compile.keras.src.models.model.Model <- function(object, optimizer = "rmsprop", 
                                                  auto_scale_loss = TRUE) {
   call <- rlang::current_env()
   check_model(object, call)
-  if (is.character(metrics)) {
-    metrics <- as.list(metrics)
+  # One metric or loss may be given bare; rkeras's function wrappers stand
+  # for their Keras functions (as_keras_function()).
+  if (is.function(metrics) || is_python_object(metrics)) {
+    metrics <- list(metrics)
   }
+  if (!is.null(metrics)) {
+    metrics <- lapply(as.list(metrics), as_keras_function)
+  }
+  loss <- if (is.list(loss)) lapply(loss, as_keras_function) else as_keras_function(loss)
   with_python_errors(
     object$compile(
       optimizer = optimizer, loss = loss, metrics = metrics, ...,

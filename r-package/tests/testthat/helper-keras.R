@@ -30,3 +30,8 @@ random_array <- function(...) {
   dims <- c(...)
   array(stats::rnorm(prod(dims)), dims)
 }
+
+# Keras itself, for comparing rkeras with it on the same inputs.
+py_keras <- function() {
+  reticulate::import("keras")
+}

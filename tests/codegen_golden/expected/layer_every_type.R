@@ -41,6 +41,7 @@
 #' @param compute_dtype A dtype.
 #' @param reverse_dtype A dtype whose name a call argument prefixes.
 #' @param quantization_config A Python object.
+#' @param rate_or_schedule A learning rate or a schedule.
 #' @param kernel_initializer An initializer with a string default. A second paragraph follows.
 #'
 #'   Like this one, with a list:
@@ -97,6 +98,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              kernel_constraint = NULL, target_shape = c(-1L, 2L),
                              use_cudnn = "auto", compute_dtype = NULL,
                              reverse_dtype = NULL, quantization_config = NULL,
+                             rate_or_schedule = 0.001,
                              kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
     "keras.layers.EveryType",
@@ -133,6 +135,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     compute_dtype = arg_dtype(compute_dtype, "compute_dtype", nullable = TRUE),
     reverse_dtype = arg_dtype(reverse_dtype, "reverse_dtype", nullable = TRUE),
     quantization_config = arg_py_object(quantization_config, "quantization_config", nullable = TRUE),
+    rate_or_schedule = arg_learning_rate(rate_or_schedule, "rate_or_schedule"),
     kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer")
   )
 }
