@@ -494,6 +494,77 @@ class LearningRate(ArgTypeBase):
         return "does not match type learning_rate (expected a finite number >= 0)"
 
 
+@dataclass(frozen=True)
+class Frequency(ArgTypeBase):
+    """How often a callback acts: `"epoch"`, `"batch"` or every so many batches."""
+
+    name: ClassVar[str] = "frequency"
+    r_coercer: ClassVar[str] = "arg_frequency"
+    doc: ClassVar[str] = '`"epoch"`, `"batch"`, or a whole number of batches >= 1'
+    call_argument: ClassVar[bool] = False
+
+    def r_default(self, value: Value) -> str:
+        return r_integer(value) if _is_whole(value) else r_string(str(value))
+
+    def value_problem(self, value: Value) -> str | None:
+        if value in ("epoch", "batch") or (_is_whole(value) and value >= 1):
+            return None
+        return "does not match type frequency (expected 'epoch', 'batch' or a whole number >= 1)"
+
+
+@dataclass(frozen=True)
+class NumberList(ArgTypeBase):
+    """Numbers Keras takes only as a list, even one (a schedule's boundaries)."""
+
+    name: ClassVar[str] = "number_list"
+    r_coercer: ClassVar[str] = "arg_number_list"
+    doc: ClassVar[str] = "one or more finite numbers, always sent as a list"
+    call_argument: ClassVar[bool] = False
+
+    def r_default(self, value: Value) -> str:
+        items = value if isinstance(value, tuple) else (value,)
+        return "c(" + ", ".join(r_number(item) for item in items) + ")"
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if items and all(_is_real(item) for item in items):
+            return None
+        return "does not match type number_list (expected a list of finite numbers)"
+
+
+@dataclass(frozen=True)
+class Strings(ArgTypeBase):
+    """Names Keras takes as a list, such as the layers an optimizer leaves out."""
+
+    name: ClassVar[str] = "strings"
+    r_coercer: ClassVar[str] = "arg_strings"
+    doc: ClassVar[str] = "a character vector, always sent as a list of strings"
+    call_argument: ClassVar[bool] = False
+
+    def r_default(self, value: Value) -> str:
+        items = value if isinstance(value, tuple) else (value,)
+        return "c(" + ", ".join(r_string(str(item)) for item in items) + ")"
+
+    def value_problem(self, value: Value) -> str | None:
+        items = value if isinstance(value, tuple) else (value,)
+        if all(isinstance(item, str) for item in items):
+            return None
+        return "does not match type strings (expected a list of strings)"
+
+
+@dataclass(frozen=True)
+class NamedList(ArgTypeBase):
+    """A Python dict from R: HTTP headers, options by name."""
+
+    name: ClassVar[str] = "named_list"
+    r_coercer: ClassVar[str] = "arg_named_list"
+    doc: ClassVar[str] = "a named list or named vector, sent as a Python dict"
+    call_argument: ClassVar[bool] = False
+
+    def value_problem(self, value: Value) -> str | None:
+        return "cannot have a default other than null"
+
+
 ArgType = ArgTypeBase
 
 TYPES: dict[str, type[ArgType]] = {
@@ -524,6 +595,10 @@ TYPES: dict[str, type[ArgType]] = {
         Dtype,
         KerasObject,
         LearningRate,
+        Frequency,
+        NumberList,
+        Strings,
+        NamedList,
     )
 }
 # Where each parameterised type's parameters are spelt, for the docs.

@@ -428,3 +428,54 @@ arg_learning_rate <- function(x, arg, nullable = FALSE, call = rlang::caller_env
   }
   as.double(x)
 }
+
+# How often a callback acts: "epoch", "batch", or every so many batches.
+arg_frequency <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (rlang::is_string(x) && x %in% c("epoch", "batch")) {
+    return(x)
+  }
+  if (!is_whole_number(x) || x < 1) {
+    abort_arg(arg, "\"epoch\", \"batch\" or a whole number >= 1", x, nullable, call = call)
+  }
+  as.integer(x)
+}
+
+# Numbers Keras takes only as a list, even a single one (the boundaries and
+# values of a piecewise-constant schedule).
+arg_number_list <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (!is_plain_vector(x) || length(x) == 0L ||
+    !all(vapply(as.list(x), function(v) is.numeric(v) && length(v) == 1L && is.finite(v), TRUE))) {
+    abort_arg(arg, "one or more finite numbers", x, nullable, call = call)
+  }
+  lapply(as.list(x), as.double)
+}
+
+# Strings Keras takes as a list, even a single one.
+arg_strings <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (!is.character(x) || !is.null(dim(x)) || anyNA(x)) {
+    abort_arg(arg, "a character vector without `NA`", x, nullable, call = call)
+  }
+  as.list(x)
+}
+
+# A Python dict from a named list or named vector, every name given once.
+arg_named_list <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  names <- names(x)
+  if (!is_plain_vector(x) && !is.character(x) || length(x) == 0L || is.null(names) ||
+    !all(nzchar(names)) || anyDuplicated(names)) {
+    abort_arg(arg, "a named list with distinct names", x, nullable, call = call)
+  }
+  reticulate::dict(as.list(x))
+}
