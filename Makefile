@@ -27,7 +27,7 @@ export _R_CHECK_FORCE_SUGGESTS_ := false
 export R_PROFILE_USER := $(ROOT)/tools/Rprofile
 export RKERAS_ROOT := $(ROOT)
 
-APT_PACKAGES := r-base-core r-cran-reticulate r-cran-testthat r-cran-roxygen2 r-cran-knitr \
+APT_PACKAGES := r-base-core r-cran-reticulate r-cran-testthat r-cran-roxygen2 r-cran-knitr r-cran-ggplot2 \
   r-cran-rmarkdown r-cran-pkgdown r-cran-cli r-cran-rlang r-cran-generics qpdf pandoc tidy \
   chromium python3-venv
 

@@ -526,6 +526,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.TFSMLayer" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.TimeDistributed" = list(
     inputs = "inputs",
     input_dtype = "float",

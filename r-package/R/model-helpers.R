@@ -226,6 +226,48 @@ load_model_weights <- function(model, filepath, skip_mismatch = FALSE, ...) {
   invisible(model)
 }
 
+#' Export a model as a TensorFlow SavedModel, for serving
+#'
+#' Writes an inference-only artifact: the model's forward pass (the `serve`
+#' endpoint) and its weights, which TensorFlow Serving, TensorFlow in any
+#' language, or [layer_tfsm()] can load without the model's code. Use
+#' `save_model()` instead to keep the model whole for more training in Keras.
+#'
+#' @param object A Keras model.
+#' @param export_dir_base The directory to write the artifact to.
+#' @param ... Further keyword arguments for Keras's `Model.export()`.
+#' @param format `"tf_saved_model"` (the default) or `"onnx"` (which needs
+#'   the onnx Python packages).
+#' @param verbose Whether to print what was exported; `NULL` for Keras's
+#'   default.
+#' @param input_signature The shape and dtype of the inputs, such as
+#'   `keras_input()` tensors; `NULL` to take them from the model.
+#' @returns `object`, invisibly.
+#' @family model functions
+#' @export
+#' @examplesIf rkeras::is_keras_available()
+#' model <- keras_model_sequential(input_shape = 3)
+#' layer_dense(model, units = 2)
+#' path <- tempfile("savedmodel-")
+#' export_savedmodel(model, path, verbose = FALSE)
+#' list.files(path)
+#' served <- layer_tfsm(filepath = path)
+#' x <- matrix(1:6 / 10, nrow = 2)
+#' as.array(served(x))
+export_savedmodel <- function(object, export_dir_base, ..., format = "tf_saved_model",
+                              verbose = NULL, input_signature = NULL) {
+  call <- rlang::current_env()
+  check_model(object, call)
+  path <- path.expand(arg_string(export_dir_base, "export_dir_base"))
+  format <- arg_choice(format, "format", c("tf_saved_model", "onnx"))
+  verbose <- arg_flag(verbose, "verbose", nullable = TRUE)
+  with_python_errors(
+    object$export(path, format = format, verbose = verbose, input_signature = input_signature, ...),
+    call
+  )
+  invisible(object)
+}
+
 #' Layers of a model, and its size
 #'
 #' `get_layer()` returns a layer by name or by 1-based index into

@@ -226,7 +226,7 @@ fit.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, ..., ba
     x = as_model_data(x, "x", call), y = as_model_data(y, "y", call), ...,
     batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
     epochs = epochs, verbose = arg_verbose(verbose, call),
-    callbacks = callbacks,
+    callbacks = as_callbacks(callbacks, call),
     validation_split = arg_number(validation_split, "validation_split", 0, 1, max_open = TRUE),
     validation_data = as_validation_data(validation_data, call),
     shuffle = arg_flag(shuffle, "shuffle"),
@@ -262,7 +262,7 @@ evaluate.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, ..
     verbose = arg_verbose(verbose, call),
     sample_weight = as_model_data(sample_weight, "sample_weight", call),
     steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
-    callbacks = callbacks, return_dict = TRUE
+    callbacks = as_callbacks(callbacks, call), return_dict = TRUE
   )
   run_model_step(object, do.call(object$evaluate, args), call)
 }
@@ -283,7 +283,7 @@ predict.keras.src.models.model.Model <- function(object, x, ..., batch_size = NU
     batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
     verbose = arg_verbose(verbose, call),
     steps = arg_integer(steps, "steps", min = 1, nullable = TRUE),
-    callbacks = callbacks
+    callbacks = as_callbacks(callbacks, call)
   )
   run_model_step(object, do.call(object$predict, args), call, training = FALSE)
 }
@@ -528,4 +528,25 @@ recompile_notes <- function(object, cause) {
     return(c("i" = cause, "i" = "rkeras compiled the model again from its configuration, so the next call can succeed once the data are fixed."))
   }
   c("i" = cause, "i" = "Call {.fn compile} on the model again before the next call.")
+}
+
+# Callbacks for fit(), evaluate() and predict(): one Keras callback or a list
+# of them (NULL entries dropped, so `if (...) callback_x()` composes).
+as_callbacks <- function(callbacks, call) {
+  if (is.null(callbacks)) {
+    return(NULL)
+  }
+  if (is_python_object(callbacks)) {
+    callbacks <- list(callbacks)
+  }
+  if (!is.list(callbacks)) {
+    abort_arg("callbacks", "a Keras callback or a list of them", callbacks, nullable = TRUE, call = call)
+  }
+  callbacks <- Filter(Negate(is.null), callbacks)
+  for (i in seq_along(callbacks)) {
+    if (!is_instance(callbacks[[i]], "keras.callbacks.Callback")) {
+      abort_arg(sprintf("callbacks[[%d]]", i), "a Keras callback, such as `callback_early_stopping()` returns", callbacks[[i]], call = call)
+    }
+  }
+  callbacks
 }

@@ -1,3 +1,3 @@
 #' @keywords internal
-#' @importFrom rlang %||%
+#' @importFrom rlang %||% .data
 "_PACKAGE"

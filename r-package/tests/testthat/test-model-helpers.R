@@ -172,3 +172,23 @@ test_that("set_random_seed() makes weights and R's numbers reproducible; clear_s
   expect_error(clear_session(free_memory = "no"),
     '`free_memory` must be `TRUE` or `FALSE`, not the string "no".', fixed = TRUE)
 })
+
+test_that("export_savedmodel() writes a SavedModel that layer_tfsm() serves with the same outputs", {
+  skip_if_no_keras()
+  model <- small_model()
+  path <- tempfile("savedmodel-")
+  expect_identical(export_savedmodel(model, path, verbose = FALSE), model)
+  expect_true(file.exists(file.path(path, "saved_model.pb")))
+  served <- layer_tfsm(filepath = path)
+  expect_true(is_instance(served, "keras.layers.TFSMLayer"))
+  x <- matrix(runif(12), ncol = 3)
+  expect_equal(as.array(served(x)), predict(model, x, verbose = 0), tolerance = 1e-6)
+  # As a layer of a new model, composed like any other wrapper.
+  input <- keras_input(shape = 3)
+  wrapped <- keras_model(input, layer_tfsm(input, filepath = path))
+  expect_equal(predict(wrapped, x, verbose = 0), predict(model, x, verbose = 0), tolerance = 1e-6)
+  expect_error(export_savedmodel(model, 3), "`export_dir_base` must be a single string", class = "rkeras_arg_error")
+  expect_error(export_savedmodel(model, path, format = "h5"), "`format` must be one of", class = "rkeras_arg_error")
+  expect_error(export_savedmodel("model", path), "`object`", class = "rkeras_arg_error")
+  expect_error(layer_tfsm(filepath = file.path(path, "missing")), class = "rkeras_python_error")
+})
