@@ -28,7 +28,7 @@ layer_kwarg_coercers <- list(
 compose_layer <- function(py_class, ...) {
   frame <- parent.frame()
   wrapper <- sys.function(-1L)
-  layer <- layer_calls[[py_class]]
+  layer <- the$layer_calls[[py_class]]
   # A call argument only a layer instance's call takes (the wrapper has a
   # formal of its name, or one R would match it to) is none of the wrapper's.
   if (!is.null(layer$instance_only)) {

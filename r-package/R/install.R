@@ -17,6 +17,8 @@ min_python_version <- "3.11"
   if (!nzchar(Sys.getenv("TF_CPP_MIN_LOG_LEVEL"))) {
     Sys.setenv(TF_CPP_MIN_LOG_LEVEL = "2")
   }
+  # Looked up by class path on every wrapper call: hashed, not scanned.
+  the$layer_calls <- list2env(layer_calls, parent = emptyenv())
   use_default_python()
 }
 

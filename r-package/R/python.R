@@ -5,7 +5,7 @@
 the <- new.env(parent = emptyenv())
 the$classes <- new.env(parent = emptyenv())
 the$identifiers <- list()
-the$wrapper_formals <- list()
+the$wrapper_formals <- new.env(parent = emptyenv())
 
 #' Is Keras available to rkeras?
 #'

@@ -275,8 +275,10 @@ with_fixture_layer_calls <- function(code) {
     unlockBinding("layer_calls", ns)
     assign("layer_calls", calls, envir = ns)
     lockBinding("layer_calls", ns)
+    the$layer_calls <- list2env(calls, parent = emptyenv())
     the$layer_call_index <- NULL
-    the$wrapper_formals[c(lambda_path, embedding_path)] <- NULL
+    cached <- intersect(c(lambda_path, embedding_path), ls(the$wrapper_formals))
+    rm(list = cached, envir = the$wrapper_formals)
   }
   reset(c(saved, stats::setNames(entries, c(lambda_path, embedding_path))))
   on.exit(reset(saved))
