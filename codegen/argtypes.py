@@ -340,6 +340,16 @@ class Axis(ArgTypeBase):
 
 
 @dataclass(frozen=True)
+class Axes(Axis):
+    """Axes Keras takes only as a list, even one (an initializer's fan axes)."""
+
+    name: ClassVar[str] = "axes"
+    r_coercer: ClassVar[str] = "arg_axes"
+    doc: ClassVar[str] = "one or more axes, counted from 1 (negative: from the end), always sent as a tuple"
+    call_argument: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
 class _ObjectOnly(ArgTypeBase):
     """A type whose values are R or Python objects: no default but null."""
 
@@ -581,6 +591,7 @@ TYPES: dict[str, type[ArgType]] = {
         NestedIntegers,
         Numbers,
         Axis,
+        Axes,
         Tensor,
         Tensors,
         Arrays,

@@ -191,6 +191,12 @@ arg_axis <- function(x, arg, nullable = FALSE,
   do.call(reticulate::tuple, axes)
 }
 
+# Axes Keras iterates over, so even one is sent as a tuple.
+arg_axes <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  axes <- arg_axis(x, arg, nullable, call)
+  if (is.integer(axes)) reticulate::tuple(axes) else axes
+}
+
 arg_tensor <- function(x, arg, nullable = FALSE,
                 call = rlang::caller_env()) {
   if (nullable && is.null(x)) {

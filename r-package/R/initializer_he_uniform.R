@@ -14,11 +14,11 @@
 #'   (unseeded) produces the same random values across multiple calls.
 #' @param input_axes `NULL`, or a vector of integers: the axes of the weight shape that count
 #'   as input units when computing the fan-in. Used only together with
-#'   `output_axes`. Unlike `axis` arguments, these axes are counted as Keras
-#'   counts them, from 0 (negative: from the end, -1 is the last axis).
+#'   `output_axes`. Axes count from 1, as in R (negative: from the end, -1 is
+#'   the last axis).
 #' @param output_axes `NULL`, or a vector of integers: the axes of the weight shape that count
 #'   as output units when computing the fan-out. Used only together with
-#'   `input_axes`, and counted from 0 as `input_axes` is.
+#'   `input_axes`, and counted from 1 as `input_axes` is.
 #' @param ... Further keyword arguments for Keras, for forward compatibility.
 #'
 #' @returns
@@ -40,7 +40,7 @@ initializer_he_uniform <- function(seed = NULL, input_axes = NULL, output_axes =
   new_keras_object(
     "keras.initializers.HeUniform",
     seed = arg_integer(seed, "seed", nullable = TRUE),
-    input_axes = arg_integer_tuple(input_axes, "input_axes", nullable = TRUE),
-    output_axes = arg_integer_tuple(output_axes, "output_axes", nullable = TRUE)
+    input_axes = arg_axes(input_axes, "input_axes", nullable = TRUE),
+    output_axes = arg_axes(output_axes, "output_axes", nullable = TRUE)
   )
 }

@@ -118,7 +118,7 @@ test_that("the fan axes of the variance-scaling initializers and the STFT initia
     variance_scaling = list(initializer_variance_scaling, "VarianceScaling")
   )
   for (name in names(fans)) {
-    ours <- fans[[name]][[1]](seed = 5, input_axes = c(0, 1, 2), output_axes = 3)
+    ours <- fans[[name]][[1]](seed = 5, input_axes = c(1, 2, 3), output_axes = 4)
     theirs <- py_keras()$initializers[[fans[[name]][[2]]]](
       seed = 5L, input_axes = reticulate::tuple(0L, 1L, 2L), output_axes = reticulate::tuple(3L)
     )
@@ -126,9 +126,9 @@ test_that("the fan axes of the variance-scaling initializers and the STFT initia
     expect_equal(ours$get_config()$output_axes, list(3L), info = name)
     expect_equal(values(ours(shape = kernel_shape)), values(theirs(shape = kernel_shape)), tolerance = 1e-6, info = name)
   }
-  # The fans change the scale: fan_in = 2 * 2 over the first two axes (from 0)
+  # The fans change the scale: fan_in = 2 * 2 over the first two axes
   # here, but 2 * 2 * 3 (all but the last axis) without them.
-  lecun <- values(initializer_lecun_uniform(seed = 5, input_axes = c(0, 1), output_axes = 3)(kernel_shape))
+  lecun <- values(initializer_lecun_uniform(seed = 5, input_axes = c(1, 2), output_axes = -1)(kernel_shape))
   expect_true(all(abs(lecun) <= sqrt(3 / 4)))
   expect_gt(max(abs(lecun)), sqrt(3 / 12))
   default_fans <- values(initializer_lecun_uniform(seed = 5)(kernel_shape))
@@ -207,6 +207,7 @@ test_that("bad values stop in R with the argument named", {
     expect_error(f(seed = 1.5), "`seed` must be", class = "rkeras_arg_error")
   }
   expect_error(initializer_glorot_normal(input_axes = 0.5), "`input_axes` must be", class = "rkeras_arg_error")
+  expect_error(initializer_glorot_normal(input_axes = 0), "`input_axes` must be a non-zero whole number", class = "rkeras_arg_error")
   expect_error(initializer_he_uniform(output_axes = "last"), "`output_axes` must be", class = "rkeras_arg_error")
   expect_error(initializer_orthogonal(gain = "a"), "`gain` must be", class = "rkeras_arg_error")
   expect_error(initializer_random_normal(stddev = -1), "`stddev` must be", class = "rkeras_arg_error")

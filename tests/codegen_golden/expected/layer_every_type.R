@@ -42,6 +42,7 @@
 #' @param reverse_dtype A dtype whose name a call argument prefixes.
 #' @param quantization_config A Python object.
 #' @param rate_or_schedule A learning rate or a schedule.
+#' @param fan_axes Axes sent as a tuple.
 #' @param how_often How often.
 #' @param boundaries Numbers sent as a list.
 #' @param excluded Strings sent as a list.
@@ -102,9 +103,10 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              kernel_constraint = NULL, target_shape = c(-1L, 2L),
                              use_cudnn = "auto", compute_dtype = NULL,
                              reverse_dtype = NULL, quantization_config = NULL,
-                             rate_or_schedule = 0.001, how_often = "epoch",
-                             boundaries = c(100, 200.5), excluded = c("a", "b"),
-                             headers = NULL, kernel_initializer = "glorot_uniform", ...) {
+                             rate_or_schedule = 0.001, fan_axes = c(1L, -1L),
+                             how_often = "epoch", boundaries = c(100, 200.5),
+                             excluded = c("a", "b"), headers = NULL,
+                             kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
     "keras.layers.EveryType",
     units = arg_integer(units, "units", min = 1),
@@ -141,6 +143,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     reverse_dtype = arg_dtype(reverse_dtype, "reverse_dtype", nullable = TRUE),
     quantization_config = arg_py_object(quantization_config, "quantization_config", nullable = TRUE),
     rate_or_schedule = arg_learning_rate(rate_or_schedule, "rate_or_schedule"),
+    fan_axes = arg_axes(fan_axes, "fan_axes"),
     how_often = arg_frequency(how_often, "how_often"),
     boundaries = arg_number_list(boundaries, "boundaries"),
     excluded = arg_strings(excluded, "excluded"),
