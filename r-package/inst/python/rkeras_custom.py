@@ -159,3 +159,88 @@ def r_functions(model):
 
     visit(model)
     return found
+
+
+# Callback(): Keras callbacks whose methods are R functions.
+#
+# Keras calls a callback's hooks with an index (the epoch or the batch,
+# counted from 0) and the logs, or with the logs alone. keras3 counts the
+# index from 1, as R does and as rkeras's fit() counts `initial_epoch`, so the
+# hooks hand R `index + 1`. A hook's R return value is ignored.
+
+# The hooks Keras calls as ``hook(index, logs=None)``.
+INDEXED_HOOKS = frozenset(
+    {
+        "on_epoch_begin",
+        "on_epoch_end",
+        "on_batch_begin",
+        "on_batch_end",
+        "on_train_batch_begin",
+        "on_train_batch_end",
+        "on_test_batch_begin",
+        "on_test_batch_end",
+        "on_predict_batch_begin",
+        "on_predict_batch_end",
+    }
+)
+# The hooks Keras calls as ``hook(logs=None)``.
+LOGS_HOOKS = frozenset(
+    {
+        "on_train_begin",
+        "on_train_end",
+        "on_test_begin",
+        "on_test_end",
+        "on_predict_begin",
+        "on_predict_end",
+    }
+)
+
+
+def _indexed_hook(cell, r_function):
+    def hook(self, index, logs=None):
+        r_function(self, RSuper(cell[0], self), index + 1, logs)
+
+    return hook
+
+
+def _logs_hook(cell, r_function):
+    def hook(self, logs=None):
+        r_function(self, RSuper(cell[0], self), logs)
+
+    return hook
+
+
+def _set_callback_model(self, value):
+    # R writes `self$model$stop_training <- TRUE` as `tmp <- self$model`,
+    # `tmp$stop_training <- TRUE`, `self$model <- tmp`: the last step sets the
+    # same model back, which Keras's read-only property would refuse.
+    if value is self._model or value is keras.callbacks.Callback.model.fget(self):
+        return
+    self.set_model(value)
+
+
+def define_callback(classname, methods, fields=None):
+    """Create a ``keras.callbacks.Callback`` subclass; returns the class.
+
+    ``methods`` maps R method names to ``[r_function, params]`` as for
+    ``define_layer``: the hooks (``on_epoch_end``...) are called with the
+    index counted from 1 and the logs, ``initialize`` becomes ``__init__``,
+    and any other method keeps its R signature. ``fields`` become class
+    attributes.
+    """
+    cell = []
+    namespace = {"__module__": __name__, "__qualname__": classname}
+    namespace.update(fields or {})
+    for name, (r_function, params) in (methods or {}).items():
+        if name == "initialize":
+            namespace["__init__"] = _method(cell, "__init__", r_function, None)
+        elif name in INDEXED_HOOKS:
+            namespace[name] = _indexed_hook(cell, r_function)
+        elif name in LOGS_HOOKS:
+            namespace[name] = _logs_hook(cell, r_function)
+        else:
+            namespace[name] = _method(cell, name, r_function, params)
+    namespace["model"] = property(keras.callbacks.Callback.model.fget, _set_callback_model)
+    cls = type(classname, (keras.callbacks.Callback,), namespace)
+    cell.append(cls)
+    return cls
