@@ -409,6 +409,19 @@ class RFunction(_ObjectOnly):
 
 
 @dataclass(frozen=True)
+class EpochFunction(_ObjectOnly):
+    """A callback hook in R: epochs and batches count from 1, as in keras3."""
+
+    name: ClassVar[str] = "epoch_function"
+    r_coercer: ClassVar[str] = "arg_epoch_function"
+    doc: ClassVar[str] = (
+        "an R function called as `f(epoch, logs)` or `f(batch, logs)` (counted from 1) "
+        "or `f(logs)`, with `logs` a named list"
+    )
+    call_argument: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
 class FlagOrAuto(ArgTypeBase):
     """Keras's `use_cudnn`: TRUE, FALSE or "auto"."""
 
@@ -506,20 +519,31 @@ class LearningRate(ArgTypeBase):
 
 @dataclass(frozen=True)
 class Frequency(ArgTypeBase):
-    """How often a callback acts: `"epoch"`, `"batch"` or every so many batches."""
+    """How often a callback acts: each `"epoch"`, or every so many batches.
+
+    ``batch``: `"batch"` (every batch) is allowed too, where Keras takes it.
+    """
 
     name: ClassVar[str] = "frequency"
     r_coercer: ClassVar[str] = "arg_frequency"
-    doc: ClassVar[str] = '`"epoch"`, `"batch"`, or a whole number of batches >= 1'
+    doc: ClassVar[str] = (
+        '`"epoch"` or a whole number of batches >= 1 (`{frequency: {batch: true}}`: '
+        'also `"batch"`)'
+    )
     call_argument: ClassVar[bool] = False
+    batch: bool = False
 
     def r_default(self, value: Value) -> str:
         return r_integer(value) if _is_whole(value) else r_string(str(value))
 
+    def coercer_parameters(self) -> list[str]:
+        return ["batch = TRUE"] if self.batch else []
+
     def value_problem(self, value: Value) -> str | None:
-        if value in ("epoch", "batch") or (_is_whole(value) and value >= 1):
+        words = ("epoch", "batch") if self.batch else ("epoch",)
+        if value in words or (_is_whole(value) and value >= 1):
             return None
-        return "does not match type frequency (expected 'epoch', 'batch' or a whole number >= 1)"
+        return f"does not match type frequency (expected {' or '.join(map(repr, words))} or a whole number >= 1)"
 
 
 @dataclass(frozen=True)
@@ -598,6 +622,7 @@ TYPES: dict[str, type[ArgType]] = {
         Layer,
         Layers,
         RFunction,
+        EpochFunction,
         FlagOrAuto,
         Activation,
         Initializer,
@@ -617,6 +642,7 @@ _PARAMETER_EXAMPLES = {
     "integer": "`{integer: {min: 1, max: 10}}` (each optional)",
     "number": "`{number: {min: 0, max: 1, min_open: false, max_open: true}}` (each optional)",
     "choice": "`{choice: [dot, concat]}` (required)",
+    "frequency": "`{frequency: {batch: true}}` (optional)",
 }
 
 
@@ -633,7 +659,7 @@ def types_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
-_PARAMETERIZED = {"integer", "number", "choice"}
+_PARAMETERIZED = {"integer", "number", "choice", "frequency"}
 CALL_TYPES = tuple(name for name, cls in TYPES.items() if cls.call_argument)
 
 
@@ -767,7 +793,19 @@ def _parse_choice(node: YamlNode, errors: ErrorLog) -> Choice | None:
     return Choice(tuple(options)) if ok else None
 
 
-_PARAMETER_PARSERS = {"integer": _parse_integer, "number": _parse_number, "choice": _parse_choice}
+def _parse_frequency(node: YamlNode, errors: ErrorLog) -> Frequency | None:
+    fields = Fields.read(node, "frequency type", required=(), optional=("batch",), errors=errors)
+    if fields is None:
+        return None
+    return Frequency(batch=fields.flag("batch", False))
+
+
+_PARAMETER_PARSERS = {
+    "integer": _parse_integer,
+    "number": _parse_number,
+    "choice": _parse_choice,
+    "frequency": _parse_frequency,
+}
 
 
 def type_to_spec(arg_type: ArgType) -> TypeSpec:

@@ -222,7 +222,12 @@ def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
             return
         keras_class = KerasClass(spec.py_class, cls)
         _check_parameters(
-            spec, _named_parameters(cls.__init__)[1:], f"{spec.py_class}()", nodes, errors
+            spec,
+            _named_parameters(cls.__init__)[1:],
+            f"{spec.py_class}()",
+            nodes,
+            errors,
+            skipped=spec.function_only_arguments,
         )
         documented = keras_class.doc
     if spec.py_function is not None:
@@ -248,6 +253,11 @@ def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
                 f"function_arguments must be the parameters of {where} after "
                 f"{', '.join(spec.value_formals)}: ({', '.join(p.name for p in rest)})",
             )
+        else:
+            by_name = {p.name: p for p in rest}
+            for argument in spec.arguments:
+                if argument.name in spec.function_only_arguments:
+                    _check_default(argument, by_name[argument.name], where, nodes, errors)
         documented = documented if documented is not None else inspect.cleandoc(function.__doc__ or "")
     _check_hash(spec, spec.py_class or spec.py_function or "", documented or "", nodes, errors)
 
@@ -289,11 +299,14 @@ def _check_parameters(
     where: str,
     nodes: _SpecNodes,
     errors: ErrorLog,
+    skipped: tuple[str, ...] = (),
 ) -> None:
+    """``skipped``: arguments that are not this callable's (the function's only)."""
     parameters = {p.name: p for p in keras_parameters}
+    checked = [a for a in spec.arguments if a.name not in skipped]
     # Matched by the keyword Keras takes: an argument's py_name, else its name.
-    arguments = {a.keras_name: a for a in spec.arguments}
-    for argument in spec.arguments:
+    arguments = {a.keras_name: a for a in checked}
+    for argument in checked:
         if argument.keras_name not in parameters:
             errors.add(argument.position, f"{_label(argument)} is not a parameter of {where}")
     for name, parameter in parameters.items():
@@ -304,7 +317,7 @@ def _check_parameters(
                 "missing from the spec's arguments",
             )
     keras_order = [name for name in parameters if name in arguments]
-    spec_order = [a for a in spec.arguments if a.keras_name in parameters]
+    spec_order = [a for a in checked if a.keras_name in parameters]
     # keras3 orders its optimizers, losses... its own way (`name` before the
     # arguments Keras added since); a keras3 user's positional call is what counts.
     checked_order = spec_order if isinstance(spec, LayerSpec) else []

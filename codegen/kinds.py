@@ -32,6 +32,9 @@ class Kind:
     # Formals before the spec's own arguments where there is a ``py_function``:
     # what it computes on (``y_true, y_pred`` of a loss, ``x`` of an activation).
     value_formals: tuple[str, ...]
+    # Whether R integers among the value formals become doubles (Keras
+    # computes activations in floating point; labels stay integers).
+    float_values: bool = False
     # Value sections: the object alone, the values alone, or either.
     returns_object: str = ""
     returns_values: str = ""
@@ -104,6 +107,7 @@ KINDS: dict[str, Kind] = {
             FORBIDDEN,
             REQUIRED,
             ("x",),
+            float_values=True,
             returns_values=(
                 "A tensor: the activation applied to `x`. The function itself may be\n"
                 "given as a layer's `activation`, as in\n"

@@ -207,6 +207,7 @@ OBJECT_KEYS_OPTIONAL = (
     "py_class",
     "py_function",
     "function_arguments",
+    "function_only_arguments",
     "dots_before",
     "arguments",
     "keras_doc_hash",
@@ -236,6 +237,7 @@ class ObjectSpec:
     py_class: str | None = None
     py_function: str | None = None
     function_arguments: tuple[str, ...] = ()
+    function_only_arguments: tuple[str, ...] = ()
     dots_before: str | None = None
     keras_doc_hash: str | None = None
     position: Position = field(default=NOWHERE, compare=False)
@@ -252,6 +254,8 @@ class ObjectSpec:
             spec["py_function"] = self.py_function
         if self.function_arguments:
             spec["function_arguments"] = list(self.function_arguments)
+        if self.function_only_arguments:
+            spec["function_only_arguments"] = list(self.function_only_arguments)
         if self.keras_doc_hash is not None:
             spec["keras_doc_hash"] = self.keras_doc_hash
         spec |= {"family": self.family, "title": self.title, "description": self.description}
@@ -292,6 +296,13 @@ def parse_object_spec(root: YamlNode, kind: Kind, errors: ErrorLog) -> ObjectSpe
             "'function_arguments' name the arguments the function takes besides the "
             "class; it needs both 'py_class' and 'py_function'",
         )
+    function_only = _argument_names(fields, "function_only_arguments", names, errors)
+    for name in function_only:
+        if name not in function_arguments:
+            errors.add(
+                fields.node("function_only_arguments").position,
+                f"'function_only_arguments' entry {name!r} must be one of the function_arguments",
+            )
     dots_before = _argument_names(fields, "dots_before", names, errors, single=True)
     see_also = _urls(fields, errors)
     example = fields.text("example")
@@ -318,6 +329,7 @@ def parse_object_spec(root: YamlNode, kind: Kind, errors: ErrorLog) -> ObjectSpe
         py_class=py_class,
         py_function=py_function,
         function_arguments=function_arguments,
+        function_only_arguments=function_only,
         dots_before=dots_before[0] if dots_before else None,
         keras_doc_hash=keras_doc_hash,
         position=fields.position,

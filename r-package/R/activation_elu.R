@@ -43,7 +43,7 @@
 activation_elu <- function(x, alpha = 1, ...) {
   call_keras_function(
     "keras.activations.elu",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     alpha = arg_number(alpha, "alpha", min = 0, min_open = TRUE)
   )
 }

@@ -27,7 +27,7 @@
 activation_exponential <- function(x, ...) {
   call_keras_function(
     "keras.activations.exponential",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_exponential, "py_function") <- "keras.activations.exponential"

@@ -39,7 +39,7 @@
 activation_gelu <- function(x, approximate = FALSE, ...) {
   call_keras_function(
     "keras.activations.gelu",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     approximate = arg_flag(approximate, "approximate")
   )
 }

@@ -48,7 +48,7 @@
 activation_glu <- function(x, axis = -1L, ...) {
   call_keras_function(
     "keras.activations.glu",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     axis = arg_axis(axis, "axis")
   )
 }

@@ -32,7 +32,7 @@
 activation_hard_shrink <- function(x, threshold = 0.5, ...) {
   call_keras_function(
     "keras.activations.hard_shrink",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     threshold = arg_number(threshold, "threshold", min = 0)
   )
 }

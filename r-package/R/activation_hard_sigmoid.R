@@ -36,7 +36,7 @@
 activation_hard_sigmoid <- function(x, ...) {
   call_keras_function(
     "keras.activations.hard_sigmoid",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_hard_sigmoid, "py_function") <- "keras.activations.hard_sigmoid"

@@ -30,7 +30,7 @@
 activation_hard_tanh <- function(x, ...) {
   call_keras_function(
     "keras.activations.hard_tanh",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_hard_tanh, "py_function") <- "keras.activations.hard_tanh"

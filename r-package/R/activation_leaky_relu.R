@@ -31,7 +31,7 @@
 activation_leaky_relu <- function(x, negative_slope = 0.2, ...) {
   call_keras_function(
     "keras.activations.leaky_relu",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     negative_slope = arg_number(negative_slope, "negative_slope", min = 0)
   )
 }

@@ -28,7 +28,7 @@
 activation_linear <- function(x, ...) {
   call_keras_function(
     "keras.activations.linear",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_linear, "py_function") <- "keras.activations.linear"

@@ -27,7 +27,7 @@
 activation_log_sigmoid <- function(x, ...) {
   call_keras_function(
     "keras.activations.log_sigmoid",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_log_sigmoid, "py_function") <- "keras.activations.log_sigmoid"

@@ -36,7 +36,7 @@
 activation_log_softmax <- function(x, axis = -1L, ...) {
   call_keras_function(
     "keras.activations.log_softmax",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     axis = arg_axis(axis, "axis")
   )
 }

@@ -35,7 +35,7 @@
 activation_mish <- function(x, ...) {
   call_keras_function(
     "keras.activations.mish",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_mish, "py_function") <- "keras.activations.mish"

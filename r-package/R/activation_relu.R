@@ -39,7 +39,7 @@
 activation_relu <- function(x, negative_slope = 0, max_value = NULL, threshold = 0, ...) {
   call_keras_function(
     "keras.activations.relu",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     negative_slope = arg_number(negative_slope, "negative_slope", min = 0),
     max_value = arg_number(max_value, "max_value", min = 0, nullable = TRUE),
     threshold = arg_number(threshold, "threshold")

@@ -28,7 +28,7 @@
 activation_relu6 <- function(x, ...) {
   call_keras_function(
     "keras.activations.relu6",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_relu6, "py_function") <- "keras.activations.relu6"

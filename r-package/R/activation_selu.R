@@ -54,7 +54,7 @@
 activation_selu <- function(x, ...) {
   call_keras_function(
     "keras.activations.selu",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_selu, "py_function") <- "keras.activations.selu"

@@ -35,7 +35,7 @@
 activation_sigmoid <- function(x, ...) {
   call_keras_function(
     "keras.activations.sigmoid",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_sigmoid, "py_function") <- "keras.activations.sigmoid"

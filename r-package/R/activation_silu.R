@@ -33,7 +33,7 @@
 activation_silu <- function(x, ...) {
   call_keras_function(
     "keras.activations.silu",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_silu, "py_function") <- "keras.activations.silu"

@@ -33,7 +33,7 @@
 activation_soft_shrink <- function(x, threshold = 0.5, ...) {
   call_keras_function(
     "keras.activations.soft_shrink",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     threshold = arg_number(threshold, "threshold", min = 0)
   )
 }

@@ -45,7 +45,7 @@
 activation_softmax <- function(x, axis = -1L, ...) {
   call_keras_function(
     "keras.activations.softmax",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     axis = arg_axis(axis, "axis")
   )
 }

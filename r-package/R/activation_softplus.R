@@ -27,7 +27,7 @@
 activation_softplus <- function(x, ...) {
   call_keras_function(
     "keras.activations.softplus",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_softplus, "py_function") <- "keras.activations.softplus"

@@ -27,7 +27,7 @@
 activation_softsign <- function(x, ...) {
   call_keras_function(
     "keras.activations.softsign",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_softsign, "py_function") <- "keras.activations.softsign"

@@ -31,7 +31,7 @@
 activation_sparse_plus <- function(x, ...) {
   call_keras_function(
     "keras.activations.sparse_plus",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_sparse_plus, "py_function") <- "keras.activations.sparse_plus"

@@ -33,7 +33,7 @@
 activation_sparse_sigmoid <- function(x, ...) {
   call_keras_function(
     "keras.activations.sparse_sigmoid",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_sparse_sigmoid, "py_function") <- "keras.activations.sparse_sigmoid"

@@ -43,7 +43,7 @@
 activation_sparsemax <- function(x, axis = -1L, ...) {
   call_keras_function(
     "keras.activations.sparsemax",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     axis = arg_axis(axis, "axis")
   )
 }

@@ -35,7 +35,7 @@
 activation_squareplus <- function(x, b = 4, ...) {
   call_keras_function(
     "keras.activations.squareplus",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     b = arg_number(b, "b", min = 0)
   )
 }

@@ -29,7 +29,7 @@
 activation_tanh <- function(x, ...) {
   call_keras_function(
     "keras.activations.tanh",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_tanh, "py_function") <- "keras.activations.tanh"

@@ -29,7 +29,7 @@
 activation_tanh_shrink <- function(x, ...) {
   call_keras_function(
     "keras.activations.tanh_shrink",
-    x = arg_tensor(x, "x")
+    x = arg_tensor(x, "x", float = TRUE)
   )
 }
 attr(activation_tanh_shrink, "py_function") <- "keras.activations.tanh_shrink"

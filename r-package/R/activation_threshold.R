@@ -38,7 +38,7 @@
 activation_threshold <- function(x, threshold, default_value, ...) {
   call_keras_function(
     "keras.activations.threshold",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     threshold = arg_number(threshold, "threshold"),
     default_value = arg_number(default_value, "default_value")
   )

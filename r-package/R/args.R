@@ -197,15 +197,26 @@ arg_axes <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
   if (is.integer(axes)) reticulate::tuple(axes) else axes
 }
 
-arg_tensor <- function(x, arg, nullable = FALSE,
-                call = rlang::caller_env()) {
+# `float = TRUE` where Keras computes in floating point (activations): R
+# integers would become int32 tensors, which most of its functions refuse.
+arg_tensor <- function(x, arg, nullable = FALSE, float = FALSE,
+                       call = rlang::caller_env()) {
   if (nullable && is.null(x)) {
     return(NULL)
   }
   if (!is_tensor_like(x)) {
     abort_arg(arg, "a tensor or an R array", x, nullable, call = call)
   }
-  x
+  if (float && is.integer(x)) {
+    storage.mode(x) <- "double"
+  }
+  as_array_value(x)
+}
+
+# An R vector of several values is a 1-d array to Keras (reticulate would
+# make it a Python list, which Keras's functions refuse).
+as_array_value <- function(x) {
+  if (is.atomic(x) && is.null(dim(x)) && length(x) > 1L) array(x, length(x)) else x
 }
 
 # A list of tensors, where an entry may be NULL (None), as Keras takes for a
@@ -222,7 +233,7 @@ arg_tensors <- function(x, arg, nullable = FALSE,
   if (length(bad)) {
     abort_arg(sprintf("%s[[%d]]", arg, bad[[1]]), "a tensor, an R array or `NULL`", x[[bad[[1]]]], call = call)
   }
-  x
+  lapply(x, as_array_value)
 }
 
 # A list of R arrays or tensors, such as a layer's initial `weights` (what
@@ -293,6 +304,25 @@ arg_r_function <- function(x, arg, nullable = FALSE,
 }
 
 # TRUE, FALSE or "auto", as Keras's `use_cudnn` takes.
+# A callback hook written in R. Keras calls the per-epoch and per-batch hooks
+# as f(index, logs), counting from 0; R users count from 1, as keras3 does.
+# The other hooks are f(logs) and pass through as they are.
+arg_epoch_function <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (!is.function(x)) {
+    abort_arg(arg, "an R function", x, nullable, call = call)
+  }
+  function(...) {
+    args <- list(...)
+    if (length(args) == 2L && is.numeric(args[[1]])) {
+      args[[1]] <- args[[1]] + 1L
+    }
+    do.call(x, args)
+  }
+}
+
 arg_flag_or_auto <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
   if (identical(x, "auto") || is.logical(x) && length(x) == 1L && !is.na(x)) {
     return(x)
@@ -435,16 +465,18 @@ arg_learning_rate <- function(x, arg, nullable = FALSE, call = rlang::caller_env
   as.double(x)
 }
 
-# How often a callback acts: "epoch", "batch", or every so many batches.
-arg_frequency <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+# How often a callback acts: "epoch", every so many batches, or (where Keras
+# takes it, `batch = TRUE`) "batch".
+arg_frequency <- function(x, arg, nullable = FALSE, batch = FALSE, call = rlang::caller_env()) {
   if (nullable && is.null(x)) {
     return(NULL)
   }
-  if (rlang::is_string(x) && x %in% c("epoch", "batch")) {
+  words <- if (batch) c("epoch", "batch") else "epoch"
+  if (rlang::is_string(x) && x %in% words) {
     return(x)
   }
   if (!is_whole_number(x) || x < 1) {
-    abort_arg(arg, "\"epoch\", \"batch\" or a whole number >= 1", x, nullable, call = call)
+    abort_arg(arg, paste(paste0('"', words, '"', collapse = ", "), "or a whole number >= 1"), x, nullable, call = call)
   }
   as.integer(x)
 }

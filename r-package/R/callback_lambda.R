@@ -12,13 +12,13 @@
 #' - `on_train_batch_begin` and `on_train_batch_end`: `function(batch, logs)`.
 #'
 #' `logs` is a named list, such as `list(loss = 0.25)` at the end of an epoch
-#' or a batch. `epoch` and `batch` are the indices Keras passes, counted from
-#' 0: the first epoch is epoch 0.
+#' or a batch. `epoch` and `batch` count from 1, as in keras3: the first epoch
+#' is epoch 1.
 #'
 #' Other methods of a Keras callback (such as `on_test_end` or
-#' `on_predict_batch_end`) may be given by name in `...`, with the arguments
-#' Keras's `Callback` class gives them. For a callback with state or access to
-#' the model, see [Callback()].
+#' `on_predict_batch_end`) may be given by name in `...`; they are called with
+#' the arguments Keras gives them, indices counted from 0. For a callback with
+#' state or access to the model, see `Callback()`.
 #'
 #' @param on_epoch_begin Called at the beginning of every epoch, as `on_epoch_begin(epoch, logs)`.
 #' @param on_epoch_end Called at the end of every epoch, as `on_epoch_end(epoch, logs)`.
@@ -52,11 +52,11 @@ callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL,
                             on_train_batch_begin = NULL, on_train_batch_end = NULL, ...) {
   new_keras_object(
     "keras.callbacks.LambdaCallback",
-    on_epoch_begin = arg_r_function(on_epoch_begin, "on_epoch_begin", nullable = TRUE),
-    on_epoch_end = arg_r_function(on_epoch_end, "on_epoch_end", nullable = TRUE),
-    on_train_begin = arg_r_function(on_train_begin, "on_train_begin", nullable = TRUE),
-    on_train_end = arg_r_function(on_train_end, "on_train_end", nullable = TRUE),
-    on_train_batch_begin = arg_r_function(on_train_batch_begin, "on_train_batch_begin", nullable = TRUE),
-    on_train_batch_end = arg_r_function(on_train_batch_end, "on_train_batch_end", nullable = TRUE)
+    on_epoch_begin = arg_epoch_function(on_epoch_begin, "on_epoch_begin", nullable = TRUE),
+    on_epoch_end = arg_epoch_function(on_epoch_end, "on_epoch_end", nullable = TRUE),
+    on_train_begin = arg_epoch_function(on_train_begin, "on_train_begin", nullable = TRUE),
+    on_train_end = arg_epoch_function(on_train_end, "on_train_end", nullable = TRUE),
+    on_train_batch_begin = arg_epoch_function(on_train_batch_begin, "on_train_batch_begin", nullable = TRUE),
+    on_train_batch_end = arg_epoch_function(on_train_batch_end, "on_train_batch_end", nullable = TRUE)
   )
 }

@@ -88,7 +88,7 @@ callback_tensorboard <- function(log_dir = "logs", histogram_freq = 0L,
     write_graph = arg_flag(write_graph, "write_graph"),
     write_images = arg_flag(write_images, "write_images"),
     write_steps_per_second = arg_flag(write_steps_per_second, "write_steps_per_second"),
-    update_freq = arg_frequency(update_freq, "update_freq"),
+    update_freq = arg_frequency(update_freq, "update_freq", batch = TRUE),
     profile_batch = arg_integers(profile_batch, "profile_batch"),
     embeddings_freq = arg_integer(embeddings_freq, "embeddings_freq", min = 0),
     embeddings_metadata = arg_named_list(embeddings_metadata, "embeddings_metadata", nullable = TRUE)

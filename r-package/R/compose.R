@@ -25,19 +25,21 @@ layer_kwarg_coercers <- list(
   input_dim = function(x, arg, call) arg_integer(x, arg, min = 1, call = call)
 )
 
-compose_layer <- function(py_class, ...) {
+# `.py_class` starts with a dot so that no layer argument (R matches names
+# partially to the formals before `...`) can land in it.
+compose_layer <- function(.py_class, ...) {
   frame <- parent.frame()
   wrapper <- sys.function(-1L)
-  layer <- the$layer_calls[[py_class]]
+  layer <- the$layer_calls[[.py_class]]
   # A call argument only a layer instance's call takes (the wrapper has a
   # formal of its name, or one R would match it to) is none of the wrapper's.
   if (!is.null(layer$instance_only)) {
     layer$call_args <- layer$call_args[setdiff(names(layer$call_args), layer$instance_only)]
   }
-  given <- given_arguments(wrapper, sys.call(-1L), frame, parent.frame(2L), layer, py_class)
-  formal_names <- the$wrapper_formals[[py_class]]$names
+  given <- given_arguments(wrapper, sys.call(-1L), frame, parent.frame(2L), layer, .py_class)
+  formal_names <- the$wrapper_formals[[.py_class]]$names
   # Messages name the input "object" where a wrapper has none (RNN cells).
-  input_arg <- the$wrapper_formals[[py_class]]$input
+  input_arg <- the$wrapper_formals[[.py_class]]$input
   # Forced first, so nested wrappers create their layers in reading order.
   object <- if (!is.null(input_arg) && input_arg %in% given$supplied) get(input_arg, envir = frame)
   input_arg <- input_arg %||% "object"
@@ -53,11 +55,11 @@ compose_layer <- function(py_class, ...) {
   }
   dots <- c(eval(quote(list(...)), frame), given$moved)
   if (!length(dots)) {
-    return(compose_with(py_class, args, object, list(), layer, input_arg, frame))
+    return(compose_with(.py_class, args, object, list(), layer, input_arg, frame))
   }
   routed <- route_dots(dots, layer, input_arg, frame, taken = formal_names)
   object <- join_inputs(object, routed$inputs, layer, input_arg, frame)
-  compose_with(py_class, c(args, routed$layer_kwargs), object, routed$call_args,
+  compose_with(.py_class, c(args, routed$layer_kwargs), object, routed$call_args,
     layer, input_arg, frame)
 }
 

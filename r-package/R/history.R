@@ -33,6 +33,7 @@ history_epochs <- function(x) {
 #' @param x The history [fit()][model-training] returned.
 #' @param row.names,optional,... Unused; for compatibility with the generic.
 #' @returns A data frame with columns `epoch`, `value`, `metric` and `data`.
+#' @family model functions
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' model <- keras_model_sequential(input_shape = 2)
@@ -73,6 +74,7 @@ as.data.frame.rkeras_history <- function(x, row.names = NULL, optional = FALSE, 
 #' @param ... Unused.
 #' @returns With ggplot2, the plot object (printing it draws it); with base
 #'   graphics, `x`, invisibly.
+#' @family model functions
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' model <- keras_model_sequential(input_shape = 2)

@@ -89,6 +89,7 @@ loss_binary_focal_crossentropy <- function(y_true, y_pred, apply_class_balancing
     "keras.losses.BinaryFocalCrossentropy",
     "keras.losses.binary_focal_crossentropy",
     c("apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis"),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     apply_class_balancing = arg_flag(apply_class_balancing, "apply_class_balancing"),

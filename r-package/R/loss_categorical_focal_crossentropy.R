@@ -86,6 +86,7 @@ loss_categorical_focal_crossentropy <- function(y_true, y_pred, alpha = 0.25, ga
     "keras.losses.CategoricalFocalCrossentropy",
     "keras.losses.categorical_focal_crossentropy",
     c("alpha", "gamma", "from_logits", "label_smoothing", "axis"),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     alpha = arg_numbers(alpha, "alpha"),

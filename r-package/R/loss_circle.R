@@ -19,6 +19,14 @@
 #'
 #' Reference: [Yifan Sun et al., 2020](https://arxiv.org/abs/2002.10857).
 #'
+#' @param y_true Tensor or R array of true targets.
+#' @param y_pred Tensor or R array of predicted targets.
+#' @param ref_labels Integer labels of the reference embeddings, when `y_pred` is compared
+#'   with a reference set rather than with itself. Only with `y_true` and
+#'   `y_pred`.
+#' @param ref_embeddings L2-normalized reference embeddings, of shape
+#'   `(ref_size, embedding_size)`, matching `ref_labels`. Only with `y_true`
+#'   and `y_pred`.
 #' @param remove_diagonal Whether to remove self-similarities from the positive mask.
 #' @param gamma Scaling factor (> 0) that determines the largest scale of each
 #'   similarity score.
@@ -38,7 +46,8 @@
 #'   compute dtype is used.
 #'
 #' @returns
-#' A loss object, for the `loss` argument of [compile()][model-training].
+#' With `y_true` and `y_pred`, the loss computed on them: a tensor.
+#' Without them, a loss object for the `loss` argument of [compile()][model-training].
 #'
 #' @family losses
 #' @seealso
@@ -57,11 +66,19 @@
 #' layer_unit_normalization(model)
 #' compile(model, optimizer = "adam", loss = loss_circle())
 #' model$loss
-loss_circle <- function(remove_diagonal = TRUE, gamma = 80, margin = 0.4, ...,
+loss_circle <- function(y_true, y_pred, ref_labels = NULL, ref_embeddings = NULL,
+                        remove_diagonal = TRUE, gamma = 80, margin = 0.4, ...,
                         reduction = "sum_over_batch_size", name = "circle",
                         dtype = NULL) {
-  new_keras_object(
+  keras_object_or_values(
     "keras.losses.Circle",
+    "keras.losses.circle",
+    c("ref_labels", "ref_embeddings", "remove_diagonal", "gamma", "margin"),
+    c("ref_labels", "ref_embeddings"),
+    y_true = arg_tensor(y_true, "y_true"),
+    y_pred = arg_tensor(y_pred, "y_pred"),
+    ref_labels = arg_tensor(ref_labels, "ref_labels", nullable = TRUE),
+    ref_embeddings = arg_tensor(ref_embeddings, "ref_embeddings", nullable = TRUE),
     remove_diagonal = arg_flag(remove_diagonal, "remove_diagonal"),
     gamma = arg_number(gamma, "gamma", min = 0, min_open = TRUE),
     margin = arg_number(margin, "margin"),
@@ -70,3 +87,4 @@ loss_circle <- function(remove_diagonal = TRUE, gamma = 80, margin = 0.4, ...,
     dtype = arg_dtype(dtype, "dtype", nullable = TRUE)
   )
 }
+attr(loss_circle, "py_function") <- "keras.losses.circle"

@@ -50,6 +50,7 @@ loss_huber <- function(y_true, y_pred, delta = 1, ..., reduction = "sum_over_bat
     "keras.losses.Huber",
     "keras.losses.huber",
     "delta",
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     delta = arg_number(delta, "delta", min = 0, min_open = TRUE),

@@ -50,6 +50,7 @@ loss_kl_divergence <- function(y_true, y_pred, ..., reduction = "sum_over_batch_
     "keras.losses.KLDivergence",
     "keras.losses.kl_divergence",
     c(),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     reduction = arg_choice(reduction, "reduction", c("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"), nullable = TRUE),

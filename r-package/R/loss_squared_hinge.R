@@ -49,6 +49,7 @@ loss_squared_hinge <- function(y_true, y_pred, ..., reduction = "sum_over_batch_
     "keras.losses.SquaredHinge",
     "keras.losses.squared_hinge",
     c(),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     reduction = arg_choice(reduction, "reduction", c("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"), nullable = TRUE),

@@ -44,6 +44,7 @@ metric_categorical_hinge <- function(y_true, y_pred, ..., name = "categorical_hi
     "keras.metrics.CategoricalHinge",
     "keras.metrics.categorical_hinge",
     c(),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     name = arg_string(name, "name"),

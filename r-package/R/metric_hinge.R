@@ -41,6 +41,7 @@ metric_hinge <- function(y_true, y_pred, ..., name = "hinge", dtype = NULL) {
     "keras.metrics.Hinge",
     "keras.metrics.hinge",
     c(),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     name = arg_string(name, "name"),

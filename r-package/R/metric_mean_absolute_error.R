@@ -34,6 +34,7 @@ metric_mean_absolute_error <- function(y_true, y_pred, ..., name = "mean_absolut
     "keras.metrics.MeanAbsoluteError",
     "keras.metrics.mean_absolute_error",
     c(),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     name = arg_string(name, "name", nullable = TRUE),

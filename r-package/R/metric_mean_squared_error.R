@@ -34,6 +34,7 @@ metric_mean_squared_error <- function(y_true, y_pred, ..., name = "mean_squared_
     "keras.metrics.MeanSquaredError",
     "keras.metrics.mean_squared_error",
     c(),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     name = arg_string(name, "name", nullable = TRUE),

@@ -34,6 +34,7 @@ metric_poisson <- function(y_true, y_pred, ..., name = "poisson", dtype = NULL) 
     "keras.metrics.Poisson",
     "keras.metrics.poisson",
     c(),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     name = arg_string(name, "name", nullable = TRUE),

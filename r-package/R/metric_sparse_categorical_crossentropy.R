@@ -45,6 +45,7 @@ metric_sparse_categorical_crossentropy <- function(y_true, y_pred, from_logits =
     "keras.metrics.SparseCategoricalCrossentropy",
     "keras.metrics.sparse_categorical_crossentropy",
     c("from_logits", "ignore_class", "axis"),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     from_logits = arg_flag(from_logits, "from_logits"),

@@ -76,6 +76,7 @@ metric_sparse_top_k_categorical_accuracy <- function(y_true, y_pred, k = 5L, ...
     "keras.metrics.SparseTopKCategoricalAccuracy",
     "keras.metrics.sparse_top_k_categorical_accuracy",
     c("k", "from_sorted_ids"),
+    c(),
     y_true = arg_tensor(y_true, "y_true"),
     y_pred = arg_tensor(y_pred, "y_pred"),
     k = arg_integer(k, "k", min = 1),

@@ -80,7 +80,7 @@ optimizer_adam <- function(learning_rate = 0.001, beta_1 = 0.9, beta_2 = 0.999,
     ema_momentum = arg_number(ema_momentum, "ema_momentum", min = 0, max = 1),
     ema_overwrite_frequency = arg_integer(ema_overwrite_frequency, "ema_overwrite_frequency", min = 1, nullable = TRUE),
     name = arg_string(name, "name", nullable = TRUE),
-    loss_scale_factor = arg_number(loss_scale_factor, "loss_scale_factor", nullable = TRUE),
+    loss_scale_factor = arg_number(loss_scale_factor, "loss_scale_factor", min = 0, min_open = TRUE, nullable = TRUE),
     gradient_accumulation_steps = arg_integer(gradient_accumulation_steps, "gradient_accumulation_steps", min = 2, nullable = TRUE)
   )
 }

@@ -150,6 +150,8 @@ test_that("bad values stop in R with an error naming the argument", {
   arg_error(callback_lambda(on_train_batch_end = 1), "on_train_batch_end")
   arg_error(callback_learning_rate_scheduler(schedule = 0.1), "schedule")
   arg_error(callback_model_checkpoint("model.keras", save_freq = "sometimes"), "save_freq")
+  arg_error(callback_model_checkpoint("model.keras", save_freq = "batch"), "save_freq")
+  arg_error(callback_backup_and_restore(tempfile(), save_freq = "batch"), "save_freq")
   arg_error(callback_model_checkpoint("model.keras", save_best_only = "yes"), "save_best_only")
   arg_error(callback_model_checkpoint(filepath = NULL), "filepath")
   arg_error(callback_reduce_lr_on_plateau(factor = 1), "factor")
@@ -228,12 +230,12 @@ test_that("callback_lambda() calls its R functions with the epoch or batch and t
     on_test_end = function(logs) seen$test_end <- seen$test_end + 1L
   )
   history <- fit(model, data$x, data$y, epochs = 3, batch_size = 4, verbose = 0, callbacks = list(record))
-  # Once per epoch, with Keras's index (from 0) and the epoch's loss.
-  expect_identical(seen$epochs, 0:2)
+  # Once per epoch, counted from 1 as in keras3, with the epoch's loss.
+  expect_identical(seen$epochs, 1:3)
   expect_type(seen$losses, "double")
   expect_equal(seen$losses, history$metrics$loss, tolerance = 1e-6)
   # Once per batch: 16 rows in batches of 4, for 3 epochs.
-  expect_identical(seen$batches, rep(0:3, 3))
+  expect_identical(seen$batches, rep(1:4, 3))
   expect_identical(c(seen$begin, seen$end), c(1L, 1L))
   expect_identical(seen$test_end, 0L)
   evaluate(model, data$x, data$y, verbose = 0, callbacks = list(record))

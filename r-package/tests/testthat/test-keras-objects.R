@@ -42,7 +42,7 @@ test_that("a loss gives its object without y_true and y_pred, and Keras's values
   loss <- loss_binary_crossentropy(from_logits = TRUE, reduction = "sum")
   expect_true(is_instance(loss, "keras.losses.BinaryCrossentropy"))
   expect_identical(loss$reduction, "sum")
-  expect_equal(as.numeric(loss(y_true, y_pred)), as.numeric(py_keras()$losses$BinaryCrossentropy(from_logits = TRUE, reduction = "sum")(y_true, y_pred)))
+  expect_equal(as.array(loss(y_true, y_pred)), as.array(py_keras()$losses$BinaryCrossentropy(from_logits = TRUE, reduction = "sum")(y_true, y_pred)))
   expect_error(loss_binary_crossentropy(y_true), "`y_pred` is missing: `loss_binary_crossentropy\\(\\)` computes on", class = "rkeras_arg_error")
   expect_error(loss_binary_crossentropy(y_true, y_pred, reduction = "sum"), "`reduction` configures the object", class = "rkeras_arg_error")
   expect_error(loss_binary_crossentropy(y_true, "a"), "`y_pred` must be", class = "rkeras_arg_error")

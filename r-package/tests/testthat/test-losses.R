@@ -117,7 +117,7 @@ test_that("every loss computes Keras's values on y_true and y_pred, with its def
 
 test_that("loss_categorical_generalized_cross_entropy computes with its default q", {
   skip_if_no_keras()
-  skip("runtime: keras_object_or_values() sends only the arguments given, and keras.losses.categorical_generalized_cross_entropy() has no default q")
+  # Keras's function has no default q; the wrapper sends its own, the class's.
   data <- loss_data$sparse
   expect_same_values(
     loss_categorical_generalized_cross_entropy(data$y_true, data$y_pred),
@@ -145,6 +145,16 @@ test_that("loss_circle is Keras's Circle loss, configured as asked", {
   # The unreduced values are Keras's function's.
   expect_same_values(configured(y_true, y_pred), py_keras()$losses$circle(y_true, y_pred, gamma = 64, margin = 0.25, remove_diagonal = FALSE), "circle function")
   expect_false(isTRUE(all.equal(as.vector(as.array(loss(y_true, y_pred))), mean(as.vector(as.array(theirs))))))
+  # With y_true and y_pred, Keras's function, against a reference set too.
+  expect_same_values(loss_circle(y_true, y_pred, gamma = 64), py_keras()$losses$circle(y_true, y_pred, gamma = 64), "circle values")
+  ref_labels <- as.array(c(0, 1, 2))
+  ref_embeddings <- rbind(c(1, 0), c(0, 1), c(-1, 0))
+  expect_same_values(
+    loss_circle(y_true, y_pred, ref_labels = ref_labels, ref_embeddings = ref_embeddings),
+    py_keras()$losses$circle(y_true, y_pred, ref_labels = ref_labels, ref_embeddings = ref_embeddings),
+    "circle against references"
+  )
+  expect_error(loss_circle(ref_labels = ref_labels), "`ref_labels` applies only to the values computed on `y_true` and `y_pred`", class = "rkeras_arg_error")
   expect_error(loss_circle(gamma = 0), "`gamma` must be", class = "rkeras_arg_error")
   expect_error(loss_circle(margin = "wide"), "`margin` must be", class = "rkeras_arg_error")
   expect_error(loss_circle(remove_diagonal = NA), "`remove_diagonal` must be", class = "rkeras_arg_error")

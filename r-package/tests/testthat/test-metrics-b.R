@@ -287,3 +287,24 @@ test_that("every metric compile() can take shows in the history of a one-epoch f
     "sample_weight", class = "rkeras_python_TypeError"
   )
 })
+
+test_that("metric_binary_crossentropy() builds its class, computes Keras's function, and fits", {
+  skip_if_no_keras()
+  ours <- metric_binary_crossentropy(label_smoothing = 0.1)
+  theirs <- py_keras()$metrics$BinaryCrossentropy(label_smoothing = 0.1)
+  expect_true(is_instance(ours, "keras.metrics.BinaryCrossentropy"))
+  ours$update_state(binary_true, binary_pred, sample_weight = c(1, 0.5))
+  theirs$update_state(binary_true, binary_pred, sample_weight = c(1, 0.5))
+  expect_same_values(ours$result(), theirs$result())
+  expect_same_values(
+    metric_binary_crossentropy(binary_true, binary_pred, from_logits = TRUE, axis = 1),
+    py_keras()$metrics$binary_crossentropy(binary_true, binary_pred, from_logits = TRUE, axis = 0L)
+  )
+  expect_equal(as.vector(as.array(metric_binary_crossentropy(binary_true, binary_pred))), c(0.9162907, 0.7135582), tolerance = 1e-6)
+  expect_error(metric_binary_crossentropy(label_smoothing = -0.1), "`label_smoothing` must be", class = "rkeras_arg_error")
+  expect_error(metric_binary_crossentropy(axis = 1), "`axis` applies only to the values computed on `y_true` and `y_pred`", class = "rkeras_arg_error")
+  x <- matrix(runif(48), 16)
+  history <- fit_metrics(1, "sigmoid", "binary_crossentropy", x, cbind(as.numeric(rowSums(x) > 1.5)),
+    list(metric_binary_crossentropy(name = "bce_object"), metric_binary_crossentropy))
+  expect_named(history$metrics, c("loss", "bce_object", "binary_crossentropy"), ignore.order = TRUE)
+})

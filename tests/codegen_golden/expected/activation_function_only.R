@@ -24,7 +24,7 @@
 activation_function_only <- function(x, alpha = 1, ...) {
   call_keras_function(
     "keras.activations.elu",
-    x = arg_tensor(x, "x"),
+    x = arg_tensor(x, "x", float = TRUE),
     alpha = arg_number(alpha, "alpha")
   )
 }

@@ -44,6 +44,8 @@
 #' @param rate_or_schedule A learning rate or a schedule.
 #' @param fan_axes Axes sent as a tuple.
 #' @param how_often How often.
+#' @param how_often_batches How often, batches allowed.
+#' @param hook A callback hook.
 #' @param boundaries Numbers sent as a list.
 #' @param excluded Strings sent as a list.
 #' @param headers A dict.
@@ -104,7 +106,8 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              use_cudnn = "auto", compute_dtype = NULL,
                              reverse_dtype = NULL, quantization_config = NULL,
                              rate_or_schedule = 0.001, fan_axes = c(1L, -1L),
-                             how_often = "epoch", boundaries = c(100, 200.5),
+                             how_often = "epoch", how_often_batches = "batch",
+                             hook = NULL, boundaries = c(100, 200.5),
                              excluded = c("a", "b"), headers = NULL,
                              kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
@@ -145,6 +148,8 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     rate_or_schedule = arg_learning_rate(rate_or_schedule, "rate_or_schedule"),
     fan_axes = arg_axes(fan_axes, "fan_axes"),
     how_often = arg_frequency(how_often, "how_often"),
+    how_often_batches = arg_frequency(how_often_batches, "how_often_batches", batch = TRUE),
+    hook = arg_epoch_function(hook, "hook", nullable = TRUE),
     boundaries = arg_number_list(boundaries, "boundaries"),
     excluded = arg_strings(excluded, "excluded"),
     headers = arg_named_list(headers, "headers", nullable = TRUE),
