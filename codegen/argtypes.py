@@ -144,9 +144,7 @@ class Integer(ArgTypeBase):
 class Number(ArgTypeBase):
     name: ClassVar[str] = "number"
     r_coercer: ClassVar[str] = "arg_number"
-    doc: ClassVar[str] = (
-        "a finite number, optionally within `{min, max, min_open, max_open}`"
-    )
+    doc: ClassVar[str] = "a finite number, optionally within `{min, max, min_open, max_open}`"
     min: int | float | None = None
     max: int | float | None = None
     min_open: bool = False
@@ -345,7 +343,9 @@ class Axes(Axis):
 
     name: ClassVar[str] = "axes"
     r_coercer: ClassVar[str] = "arg_axes"
-    doc: ClassVar[str] = "one or more axes, counted from 1 (negative: from the end), always sent as a tuple"
+    doc: ClassVar[str] = (
+        "one or more axes, counted from 1 (negative: from the end), always sent as a tuple"
+    )
     call_argument: ClassVar[bool] = False
 
 
@@ -527,8 +527,7 @@ class Frequency(ArgTypeBase):
     name: ClassVar[str] = "frequency"
     r_coercer: ClassVar[str] = "arg_frequency"
     doc: ClassVar[str] = (
-        '`"epoch"` or a whole number of batches >= 1 (`{frequency: {batch: true}}`: '
-        'also `"batch"`)'
+        '`"epoch"` or a whole number of batches >= 1 (`{frequency: {batch: true}}`: also `"batch"`)'
     )
     call_argument: ClassVar[bool] = False
     batch: bool = False
@@ -543,7 +542,8 @@ class Frequency(ArgTypeBase):
         words = ("epoch", "batch") if self.batch else ("epoch",)
         if value in words or (_is_whole(value) and value >= 1):
             return None
-        return f"does not match type frequency (expected {' or '.join(map(repr, words))} or a whole number >= 1)"
+        expected = " or ".join(map(repr, words))
+        return f"does not match type frequency (expected {expected} or a whole number >= 1)"
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,9 @@ def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
         if cls is None:
             return
         if not inspect.isclass(cls):
-            errors.add(nodes.position("py_class", spec.position), f"'{spec.py_class}' is not a class")
+            errors.add(
+                nodes.position("py_class", spec.position), f"'{spec.py_class}' is not a class"
+            )
             return
         keras_class = KerasClass(spec.py_class, cls)
         _check_parameters(
@@ -258,7 +260,8 @@ def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
             for argument in spec.arguments:
                 if argument.name in spec.function_only_arguments:
                     _check_default(argument, by_name[argument.name], where, nodes, errors)
-        documented = documented if documented is not None else inspect.cleandoc(function.__doc__ or "")
+        if documented is None:
+            documented = inspect.cleandoc(function.__doc__ or "")
     _check_hash(spec, spec.py_class or spec.py_function or "", documented or "", nodes, errors)
 
 
@@ -269,9 +272,7 @@ def _resolve(
     try:
         found = getattr(importlib.import_module(module_name), name)
     except (ImportError, AttributeError):
-        errors.add(
-            nodes.position(key, spec.position), f"no '{path}' in Keras {keras_version()}"
-        )
+        errors.add(nodes.position(key, spec.position), f"no '{path}' in Keras {keras_version()}")
         return None
     return found
 

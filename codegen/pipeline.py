@@ -31,7 +31,8 @@ NOT_SPEC_FILES = frozenset({FAMILIES_FILE, NOT_YET_WRAPPED_FILE})
 
 @dataclass(frozen=True)
 class SpecSet:
-    specs: tuple[LayerSpec | ObjectSpec, ...]  # sorted by file name, whatever order the directory lists
+    # Sorted by file name, whatever order the directory lists.
+    specs: tuple[LayerSpec | ObjectSpec, ...]
     families: Mapping[str, Family]
     # What each spec's generated header calls it: "specs/layer_attention.yaml",
     # independent of where the directory sits, so output is the same in every clone.

@@ -132,9 +132,7 @@ _RD_SPECIALS = {"\\": "\\\\", "{": "\\{", "}": "\\}"}
 # its brackets and link to a topic "0"). Only links to R functions
 # (`[layer_dense()]`, `[pkg::topic]`) and to URLs (`[text](https://...)`) are
 # meant as links; every other bracket is escaped.
-_LINK = re.compile(
-    r"\[[^\[\]\n]*(?:\(\)|::)[^\[\]\n]*\]|\[[^\[\]\n]*\]\(\s*[^()\s]+\s*\)"
-)
+_LINK = re.compile(r"\[[^\[\]\n]*(?:\(\)|::)[^\[\]\n]*\]|\[[^\[\]\n]*\]\(\s*[^()\s]+\s*\)")
 
 
 def roxygen_markdown(markdown: str) -> str:

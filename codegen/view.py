@@ -147,7 +147,8 @@ def object_view(spec: ObjectSpec, family: Family, spec_source: str) -> ObjectVie
         r_name=spec.r_name,
         title=roxygen_text(spec.title),
         description=roxygen_text(spec.description),
-        returns=spec.kind.returns(has_class, has_function),  # the generator's own text: links stay links
+        # The generator's own text, not a spec's: its links stay links.
+        returns=spec.kind.returns(has_class, has_function),
         params=tuple(docs),
         family_title=family.title,
         see_also=tuple(f"<{url}>" for url in spec.see_also),

@@ -56,7 +56,8 @@ _MISSING = _Missing()
 
 
 def _invoke(r_function, cls, self, names, values, args=(), kwargs=None):
-    named = {name: value for name, value in zip(names, values) if value is not _MISSING}
+    pairs = zip(names, values, strict=True)
+    named = {name: value for name, value in pairs if value is not _MISSING}
     return r_function(self, RSuper(cls, self), *args, **named, **(kwargs or {}))
 
 
@@ -87,8 +88,12 @@ def _method(cell, name, r_function, params):
             dots = True
             parameters.append("*args")
             continue
-        if not param.isidentifier() or keyword.iskeyword(param) or param in ("self", "args", "kwargs"):
-            raise ValueError(f"`{param}`, an argument of the R method `{name}`, cannot be a Python argument name.")
+        reserved = param in ("self", "args", "kwargs")
+        if not param.isidentifier() or keyword.iskeyword(param) or reserved:
+            raise ValueError(
+                f"`{param}`, an argument of the R method `{name}`, "
+                "cannot be a Python argument name."
+            )
         if has_default or defaulted or dots:
             defaulted = defaulted or not dots
             scope[f"_d{index}"] = default if has_default and constant else _MISSING

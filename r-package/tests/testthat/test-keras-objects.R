@@ -77,20 +77,24 @@ test_that("objects and R functions work in compile() and fit(), and survive save
   save_model(model, path)
   iterations <- as.numeric(model$optimizer$iterations$numpy())
   result <- tempfile(fileext = ".rds")
+  data <- tempfile(fileext = ".rds")
+  saveRDS(list(x = x, y = y), data)
+  expected <- evaluate(model, x, y, verbose = 0)
   script <- tempfile(fileext = ".R")
   writeLines(c(
     "library(rkeras)",
     "args <- commandArgs(TRUE)",
     "model <- load_model(args[[1]])",
+    "data <- readRDS(args[[3]])",
     "saveRDS(list(",
     "  optimizer = class(model$optimizer)[[1]],",
     "  iterations = as.numeric(model$optimizer$iterations$numpy()),",
     "  learning_rate = as.numeric(model$optimizer$learning_rate$numpy()),",
     "  loss = model$loss$`__name__`,",
-    "  metrics = vapply(model$metrics, function(m) m$name, '')",
+    "  scores = evaluate(model, data$x, data$y, verbose = 0)",
     "), args[[2]])"
   ), script)
-  out <- suppressWarnings(system2(file.path(R.home("bin"), "Rscript"), shQuote(c(script, path, result)), stdout = TRUE, stderr = TRUE))
+  out <- suppressWarnings(system2(file.path(R.home("bin"), "Rscript"), shQuote(c(script, path, result, data)), stdout = TRUE, stderr = TRUE))
   expect_null(attr(out, "status"), info = paste(out, collapse = "\n"))
   loaded <- readRDS(result)
   expect_identical(loaded$optimizer, "keras.src.optimizers.adam.Adam")
@@ -98,4 +102,8 @@ test_that("objects and R functions work in compile() and fit(), and survive save
   expect_gt(iterations, 0)
   expect_equal(loaded$learning_rate, 0.01, tolerance = 1e-6)
   expect_identical(loaded$loss, "binary_crossentropy")
+  # The metrics come back by their names, computing what they computed here.
+  expect_named(loaded$scores, names(expected), ignore.order = TRUE)
+  expect_true(all(c("auc", "accuracy", "loss") %in% names(loaded$scores)))
+  expect_equal(loaded$scores[names(expected)], expected, tolerance = 1e-5)
 })
