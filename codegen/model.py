@@ -31,6 +31,8 @@ OBJECT_PARAMETER = "object"
 # A note `python -m codegen import` leaves on a guess; a spec keeping one is refused.
 REVIEW_KEY = "review"
 _DOC_HASH = re.compile(r"sha256:[0-9a-f]{16}")
+# R CMD check notes example lines wider than this (the PDF manual cuts them).
+EXAMPLE_WIDTH = 100
 
 SPEC_KEYS_REQUIRED = (
     "r_name",
@@ -281,7 +283,9 @@ def parse_object_spec(root: YamlNode, kind: Kind, errors: ErrorLog) -> ObjectSpe
         kind.py_class,
         kind.py_function,
     ):
-        errors.add(fields.position, f"a {what} needs 'py_class', 'py_function' or both")
+        errors.add(
+            fields.position, f"a spec of kind '{kind.name}' needs 'py_class', 'py_function' or both"
+        )
     keras_doc_hash = _doc_hash(fields, errors)
     _refuse_review_mark(fields, "the spec", errors)
     family = fields.text("family", single_line=True)
@@ -305,7 +309,7 @@ def parse_object_spec(root: YamlNode, kind: Kind, errors: ErrorLog) -> ObjectSpe
             )
     dots_before = _argument_names(fields, "dots_before", names, errors, single=True)
     see_also = _urls(fields, errors)
-    example = fields.text("example")
+    example = _example(fields, errors)
     value_formals = kind.value_formals if py_function is not None else ()
     _check_parameter_names(arguments, (), (), errors, first_argument=OBJECT_PARAMETER)
     for argument in arguments:
@@ -339,10 +343,10 @@ def parse_object_spec(root: YamlNode, kind: Kind, errors: ErrorLog) -> ObjectSpe
 def _py_path(fields: Fields, key: str, rule: str, kind: Kind, errors: ErrorLog) -> str | None:
     if not fields.has(key):
         if rule == REQUIRED:
-            errors.add(fields.position, f"a {kind.name} spec needs '{key}'")
+            errors.add(fields.position, f"a spec of kind '{kind.name}' needs '{key}'")
         return None
     if rule == FORBIDDEN:
-        errors.add(fields.node(key).position, f"a {kind.name} spec takes no '{key}'")
+        errors.add(fields.node(key).position, f"a spec of kind '{kind.name}' takes no '{key}'")
         return None
     path = fields.text(key, single_line=True)
     if path is not None and not _PY_DOTTED_PATH.fullmatch(path):
@@ -461,7 +465,7 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
         )
     output = fields.text("output")
     see_also = _urls(fields, errors)
-    example = fields.text("example")
+    example = _example(fields, errors)
     _check_parameter_names(arguments, call_inputs, call_arguments, errors, first_argument)
     if len(errors.errors) > count_before:
         return None
@@ -485,6 +489,19 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
         keras_doc_hash=keras_doc_hash,
         position=fields.position,
     )
+
+
+def _example(fields: Fields, errors: ErrorLog) -> str | None:
+    example = fields.text("example")
+    node = fields.node("example")
+    for line in (example or "").split("\n"):
+        if len(line) > EXAMPLE_WIDTH and isinstance(node, YamlScalar):
+            errors.add(
+                node.locate(line),
+                f"'example' has a line of {len(line)} characters; R CMD check wants at most "
+                f"{EXAMPLE_WIDTH}: break it",
+            )
+    return example
 
 
 def _refuse_review_mark(fields: Fields, what: str, errors: ErrorLog) -> int:

@@ -42,7 +42,9 @@
 #'
 #' @export
 #' @examplesIf rkeras::is_keras_available()
-#' initializer <- initializer_variance_scaling(scale = 0.1, mode = "fan_in", distribution = "uniform", seed = 1)
+#' initializer <- initializer_variance_scaling(
+#'   scale = 0.1, mode = "fan_in", distribution = "uniform", seed = 1
+#' )
 #' initializer(shape = c(2L, 2L))
 #'
 #' layer_dense(units = 3, kernel_initializer = initializer)

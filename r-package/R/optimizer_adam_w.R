@@ -72,7 +72,10 @@
 #' @examplesIf rkeras::is_keras_available()
 #' model <- keras_model_sequential(input_shape = 4)
 #' layer_dense(model, 1)
-#' compile(model, optimizer = optimizer_adam_w(learning_rate = 0.01, weight_decay = 0.01), loss = "mse")
+#' compile(model,
+#'   optimizer = optimizer_adam_w(learning_rate = 0.01, weight_decay = 0.01),
+#'   loss = "mse"
+#' )
 #' x <- matrix(runif(32 * 4), ncol = 4)
 #' fit(model, x, rowSums(x), epochs = 2, verbose = 0)
 optimizer_adam_w <- function(learning_rate = 0.001, weight_decay = 0.004, beta_1 = 0.9,

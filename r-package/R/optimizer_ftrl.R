@@ -91,7 +91,10 @@
 #' @examplesIf rkeras::is_keras_available()
 #' model <- keras_model_sequential(input_shape = 4)
 #' layer_dense(model, 1)
-#' compile(model, optimizer = optimizer_ftrl(learning_rate = 0.1, l1_regularization_strength = 0.001), loss = "mse")
+#' compile(model,
+#'   optimizer = optimizer_ftrl(learning_rate = 0.1, l1_regularization_strength = 0.001),
+#'   loss = "mse"
+#' )
 #' x <- matrix(runif(32 * 4), ncol = 4)
 #' fit(model, x, rowSums(x), epochs = 2, verbose = 0)
 optimizer_ftrl <- function(learning_rate = 0.001, learning_rate_power = -0.5,
