@@ -34,7 +34,7 @@ APT_PACKAGES := r-base-core r-cran-reticulate r-cran-testthat r-cran-roxygen2 r-
 R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -type f 2>/dev/null) \
   $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
 
-.PHONY: help setup generate document install test test-python test-r check-generated \
+.PHONY: help setup generate document install test test-lane test-python test-r check-generated \
   check-docs check-r check-site test-install demo docs bench setup-backends test-backends lint clean
 
 help:
@@ -81,9 +81,15 @@ document: $(STAMPS)/apt
 
 install: generate document $(STAMPS)/rlib
 
-test: setup test-python check-generated check-docs test-r test-install check-r check-site
+# Two lanes, one per core: the testthat suite, and every other check in order.
+# Each lane's recipe lines stop at the first failure; make waits for both.
+test: setup
+	@$(MAKE) --no-print-directory -j2 test-r test-lane
 	@echo "make test: all checks passed (codegen check, docs sync, install path, R CMD check, site check)"
 	@bash tools/test_summary.sh $(STAMPS)/pytest.log $(STAMPS)/testthat.log
+
+test-lane:
+	@$(MAKE) --no-print-directory -j1 test-python check-generated check-docs test-install check-r check-site
 
 test-python: $(STAMPS)/venv
 	$(PY) -m pytest -q tests 2>&1 | tee $(STAMPS)/pytest.log
@@ -112,12 +118,16 @@ test-r: $(STAMPS)/rlib
 test-install: $(STAMPS)/apt
 	bash tools/test_install.sh
 
-# The testthat suite runs once, in test-r, against the same sources; R CMD
-# check running it again would add two minutes to make test and test nothing new.
+# Each piece of code runs once in make test: the testthat suite in test-r,
+# the examples of every page in check-site (pkgdown runs them and the build
+# fails on any error; the browser check wants their output on every page),
+# and the vignettes here, in R CMD build. R CMD check running them again
+# would add minutes and test nothing new.
 check-r: $(STAMPS)/rlib
 	@rm -rf build/check && mkdir -p build/check
 	cd build/check && R CMD build $(ROOT)/$(PKG) >/dev/null
-	cd build/check && R CMD check --as-cran --no-manual --no-tests rkeras_*.tar.gz
+	cd build/check && R CMD check --as-cran --no-manual --no-tests --no-examples \
+	  --no-build-vignettes rkeras_*.tar.gz
 	@! grep -E "^Status: .*(ERROR|WARNING|NOTE)" build/check/rkeras.Rcheck/00check.log
 
 demo: setup generate $(STAMPS)/rlib
