@@ -40,7 +40,7 @@ from codegen.keras_introspect import (
     public_layer_classes,
     r_name_for,
 )
-from codegen.model import REVIEW_KEY
+from codegen.model import EXAMPLE_WIDTH, REVIEW_KEY
 from codegen.rsyntax import r_name_problem
 from codegen.yaml_source import YamlMap, YamlScalar, load_yaml
 
@@ -535,6 +535,7 @@ def r_example(
         translated = _translate_doctest(example, keras_class, r_name, parameters)
         if translated is not None:
             text, complete = translated
+            text = "\n".join(wrap_r_line(line) for line in text.split("\n"))
             note = (
                 None
                 if complete
@@ -554,7 +555,38 @@ def r_example(
         if placeholders
         else None
     )
-    return f"layer <- {r_name}({call})\nlayer", note
+    return wrap_r_line(f"layer <- {r_name}({call})") + "\nlayer", note
+
+
+def wrap_r_line(line: str, width: int = EXAMPLE_WIDTH) -> str:
+    """A line of R code broken after commas inside brackets, so no piece is wider than ``width``.
+
+    R reads on past a line end while a bracket is open, so such a break never
+    changes the code; commas inside strings are left alone.
+    """
+    if len(line) <= width:
+        return line
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    breaks: list[int] = []  # indices just after ", " at bracket depth > 0, outside strings
+    depth, quote = 0, ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote and line[index - 1] != "\\":
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth > 0 and line[index + 1 : index + 2] == " ":
+            breaks.append(index + 1)
+    fitting = [b for b in breaks if b <= width]
+    if not fitting:
+        return line
+    cut = fitting[-1]
+    rest = indent + line[cut:].lstrip()
+    return line[:cut].rstrip() + "\n" + wrap_r_line(rest, width)
 
 
 def _placeholder(guess: Guess) -> str:

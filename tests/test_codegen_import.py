@@ -323,3 +323,18 @@ def test_a_call_argument_a_constructor_argument_takes_is_instance_only() -> None
     embedding = draft_spec(keras_introspect.find_class("keras.layers.ReversibleEmbedding")).text
     assert "  - name: reverse\n    type: flag\n    instance_only: true\n" in embedding
     assert "left out" not in embedding
+
+
+def test_wrap_r_line_breaks_only_after_commas_inside_brackets_outside_strings() -> None:
+    from codegen.importer import wrap_r_line
+
+    assert wrap_r_line("x <- 1") == "x <- 1"
+    line = "  y <- f(" + ", ".join(f'"{i}, {i}"' for i in range(20)) + ")"
+    wrapped = wrap_r_line(line, width=40)
+    pieces = wrapped.split("\n")
+    assert all(len(piece) <= 40 for piece in pieces)
+    assert all(piece.startswith("    ") for piece in pieces[1:])
+    # Joined back, only the breaks' whitespace differs: no string was cut.
+    assert " ".join(piece.strip() for piece in pieces) == line.strip()
+    # Nothing to break at: left as it is.
+    assert wrap_r_line("z <- " + "a" * 120) == "z <- " + "a" * 120
