@@ -581,12 +581,18 @@ def wrap_r_line(line: str, width: int = EXAMPLE_WIDTH) -> str:
             depth -= 1
         elif char == "," and depth > 0 and line[index + 1 : index + 2] == " ":
             breaks.append(index + 1)
-    fitting = [b for b in breaks if b <= width]
-    if not fitting:
-        return line
-    cut = fitting[-1]
-    rest = indent + line[cut:].lstrip()
-    return line[:cut].rstrip() + "\n" + wrap_r_line(rest, width)
+    pieces: list[str] = []
+    start, prefix = 0, ""
+    while len(prefix) + len(line) - start > width:
+        fitting = [b for b in breaks if start < b and len(prefix) + b - start <= width]
+        if not fitting:
+            break
+        pieces.append(
+            prefix + line[start : fitting[-1]].strip(" ") if pieces else line[: fitting[-1]]
+        )
+        start, prefix = fitting[-1], indent
+    pieces.append(prefix + line[start:].lstrip())
+    return "\n".join(piece.rstrip() for piece in pieces)
 
 
 def _placeholder(guess: Guess) -> str:
