@@ -522,18 +522,31 @@ def test_only_offline_cdn_javascript_errors_are_tolerated(tmp_path: Path) -> Non
     ]
 
 
-def test_layer_pages_need_every_layer_section() -> None:
+def test_layer_pages_need_every_layer_section_and_other_generated_pages_theirs() -> None:
     layer = topic("layer_dense", concepts=("core layers",))
+    loss = topic("loss_huber", concepts=("losses",))
     other = topic("keras_input", concepts=("model functions",))
-    package = cs.Package((layer, other), (), {"core layers": "Core layers"}, ())
+    package = cs.Package(
+        (layer, loss, other),
+        (),
+        {"core layers": "Core layers", "losses": "Losses"},
+        (),
+        frozenset({"layer_dense"}),
+    )
     pages = {
         layer.page: good_page(
             layer, sections=[section(h, "x", outputs=1) for h in cs.LAYER_SECTIONS if h != "Output"]
         ),
+        # A loss has no call arguments or output, but needs its Value section.
+        loss.page: good_page(
+            loss, sections=[section(h, "x", outputs=1) for h in cs.OBJECT_SECTIONS if h != "Value"]
+        ),
         other.page: good_page(other),
     }
     assert [str(p) for p in cs.check_layer_pages(package, pages)] == [
-        "reference/layer_dense.html: layer page has no 'Output' section (every layer has)"
+        "reference/layer_dense.html: layer page has no 'Output' section (every one has)",
+        "reference/loss_huber.html: page of a generated function has no 'Value' section "
+        "(every one has)",
     ]
 
 
@@ -769,7 +782,7 @@ def test_every_check_finds_its_fault_in_the_rendered_site(rendered: dict[str, An
         f"{additive}: broken link to reference/gone.html (no such file in the site)",
         f"{additive}: failed to load {base}missing.css (HTTP 404)",
         f"{additive}: has no 'Output' section",
-        f"{additive}: layer page has no 'Output' section (every layer has)",
+        f"{additive}: layer page has no 'Output' section (every one has)",
         f"{additive}: refers to the builder's file system: file:///usr/share/pkgdown/logo.png",
         "reference/layer_attention.html: 'Call Arguments' section lacks the item 'use_causal_mask'",
         "search.json: has no entry for reference/layer_additive_attention.html "

@@ -50,6 +50,8 @@ from urllib.parse import unquote, urldefrag, urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Request, Response, sync_playwright
 
+from codegen.model import LayerSpec
+from codegen.pipeline import load_spec_set
 from codegen.pkgdown import IndexBlockError, generated_sections
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -331,6 +333,9 @@ class Package:
     exports: tuple[str, ...]
     families: Mapping[str, str]
     vignettes: tuple[str, ...]  # stems of vignettes/*.Rmd
+    # The functions generated from layer specs (the others are optimizers,
+    # losses, ...: pages without Call Arguments or Output).
+    layer_functions: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, pkg: Path) -> Package:
@@ -343,7 +348,21 @@ class Package:
             else ()
         )
         config = (pkg / "_pkgdown.yml").read_text(encoding="utf-8")
-        return cls(topics, exports, read_families(config, topics), vignettes)
+        families = read_families(config, topics)
+        specs_dir = pkg.parent / "specs"
+        if specs_dir.is_dir():
+            specs = load_spec_set(specs_dir).specs
+            layers = frozenset(spec.r_name for spec in specs if isinstance(spec, LayerSpec))
+        else:
+            # A package without specs beside it (a test site): every generated
+            # page is taken for a layer's.
+            layers = frozenset(
+                alias
+                for topic in topics
+                if any(c in families for c in topic.concepts)
+                for alias in topic.aliases
+            )
+        return cls(topics, exports, families, vignettes, layers)
 
     def topic_of(self, function: str) -> RdTopic | None:
         """The topic documenting a function: its \\alias, preferring a non-internal page."""
@@ -702,12 +721,14 @@ def check_families(package: Package, pages: Mapping[str, Page]) -> list[Problem]
 
 
 # The sections every layer page has, like the layer_attention page (the
-# description, which has no heading, is checked for every page).
+# description, which has no heading, is checked for every page), and those of
+# every other generated page (optimizers, losses, ...).
 LAYER_SECTIONS = ("Usage", "Arguments", "Value", "Call Arguments", "Output", "See also", "Examples")
+OBJECT_SECTIONS = ("Usage", "Arguments", "Value", "See also", "Examples")
 
 
 def check_layer_pages(package: Package, pages: Mapping[str, Page]) -> list[Problem]:
-    """Every page of a layer family (the generated index) has the sections of a layer page."""
+    """Every page of a generated family (the generated index) has the sections of its kind."""
     problems: list[Problem] = []
     for topic in package.topics:
         if not any(c in package.families for c in topic.concepts):
@@ -715,11 +736,13 @@ def check_layer_pages(package: Package, pages: Mapping[str, Page]) -> list[Probl
         page = pages.get(topic.page)
         if page is None or page.status != 200:
             continue  # reported by check_reference_page
+        layer = bool(package.layer_functions & set(topic.aliases))
+        what = "layer page" if layer else "page of a generated function"
         headings = [s.heading for s in page.sections]
-        for heading in LAYER_SECTIONS:
+        for heading in LAYER_SECTIONS if layer else OBJECT_SECTIONS:
             if heading not in headings:
                 problems.append(
-                    Problem(topic.page, f"layer page has no '{heading}' section (every layer has)")
+                    Problem(topic.page, f"{what} has no '{heading}' section (every one has)")
                 )
     return problems
 

@@ -55,7 +55,7 @@ callback_logs_hooks <- c(
 #'   as other named values.
 #' @returns A function that constructs a callback. Its arguments are those
 #'   of `initialize` (none without one), passed to it by name.
-#' @family callbacks
+#' @family custom callbacks
 #' @seealso [callback_lambda()] for a callback made of functions only.
 #' @export
 #' @examplesIf rkeras::is_keras_available()

@@ -82,6 +82,7 @@ as.data.frame.rkeras_history <- function(x, row.names = NULL, optional = FALSE, 
 #' compile(model, optimizer = "sgd", loss = "mse", metrics = "mae")
 #' x <- matrix(runif(40), ncol = 2)
 #' history <- fit(model, x, rowSums(x), epochs = 5, validation_split = 0.25, verbose = 0)
+#' history
 #' plot(history)
 #' plot(history, metrics = "loss", method = "base")
 plot.rkeras_history <- function(x, y, metrics = NULL, method = c("auto", "ggplot2", "base"), ...) {
