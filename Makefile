@@ -34,7 +34,7 @@ APT_PACKAGES := r-base-core r-cran-reticulate r-cran-testthat r-cran-roxygen2 r-
 R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -type f 2>/dev/null) \
   $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
 
-.PHONY: help setup generate document install test test-lane test-python test-r check-generated \
+.PHONY: help setup generate document install test test-lane-r test-lane-other test-python test-r check-generated \
   check-docs check-r check-site test-install demo docs bench setup-backends test-backends lint clean
 
 help:
@@ -81,15 +81,21 @@ document: $(STAMPS)/apt
 
 install: generate document $(STAMPS)/rlib
 
-# Two lanes, one per core: the testthat suite, and every other check in order.
-# Each lane's recipe lines stop at the first failure; make waits for both.
+# Two lanes of about equal length, one per core, each in order and stopping
+# at its first failure: the R package's own checks, and the generator's, the
+# Python tests and the site. TensorFlow gets one thread per lane (the models
+# in the tests are tiny), so the lanes do not fight over the cores.
 test: setup
-	@$(MAKE) --no-print-directory -j2 test-r test-lane
+	@TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
+	  $(MAKE) --no-print-directory -j2 test-lane-r test-lane-other
 	@echo "make test: all checks passed (codegen check, docs sync, install path, R CMD check, site check)"
 	@bash tools/test_summary.sh $(STAMPS)/pytest.log $(STAMPS)/testthat.log
 
-test-lane:
-	@$(MAKE) --no-print-directory -j1 test-python check-generated check-docs test-install check-r check-site
+test-lane-r:
+	@$(MAKE) --no-print-directory -j1 test-r test-install check-r
+
+test-lane-other:
+	@$(MAKE) --no-print-directory -j1 test-python check-generated check-docs check-site
 
 test-python: $(STAMPS)/venv
 	$(PY) -m pytest -q tests 2>&1 | tee $(STAMPS)/pytest.log
@@ -141,10 +147,11 @@ docs: setup generate document
 # Builds the site from the sources as they are (never regenerating R/ or man/
 # before check-docs has looked), then opens every page in headless Chromium.
 # The browser check runs even when the build reports failing examples, so one
-# run lists every problem.
+# run lists every problem. The site goes to build/site, outside the package
+# that R CMD build copies in the other lane of make test.
 check-site: setup
-	@status=0; Rscript tools/build_site.R || status=$$?; \
-	$(PY) tools/check_site.py || status=1; exit $$status
+	@status=0; Rscript tools/build_site.R --dest build/site || status=$$?; \
+	$(PY) tools/check_site.py --site build/site || status=1; exit $$status
 
 # The R-surface bench runs on one CPU (see bench/r_overhead.R), where taskset exists.
 PIN_ONE_CPU := $(shell command -v taskset >/dev/null && echo taskset -c $$(( $$(nproc) - 1 )))
