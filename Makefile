@@ -83,8 +83,9 @@ install: generate document $(STAMPS)/rlib
 
 # Two lanes of about equal length, one per core, each in order and stopping
 # at its first failure: the R package's own checks, and the generator's, the
-# Python tests and the site. TensorFlow gets one thread per lane (the models
-# in the tests are tiny), so the lanes do not fight over the cores.
+# Python tests and the site (the longest single step). TensorFlow gets one
+# thread per lane (the models in the tests are tiny), so the lanes do not
+# fight over the cores.
 test: setup
 	@TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
 	  $(MAKE) --no-print-directory -j2 test-lane-r test-lane-other
@@ -92,10 +93,10 @@ test: setup
 	@bash tools/test_summary.sh $(STAMPS)/pytest.log $(STAMPS)/testthat.log
 
 test-lane-r:
-	@$(MAKE) --no-print-directory -j1 test-r test-install check-r
+	@$(MAKE) --no-print-directory -j1 test-r check-docs test-install check-r
 
 test-lane-other:
-	@$(MAKE) --no-print-directory -j1 test-python check-generated check-docs check-site
+	@$(MAKE) --no-print-directory -j1 test-python check-generated check-site
 
 test-python: $(STAMPS)/venv
 	$(PY) -m pytest -q tests 2>&1 | tee $(STAMPS)/pytest.log
@@ -150,8 +151,8 @@ docs: setup generate document
 # run lists every problem. The site goes to build/site, outside the package
 # that R CMD build copies in the other lane of make test.
 check-site: setup
-	@status=0; Rscript tools/build_site.R --dest build/site || status=$$?; \
-	$(PY) tools/check_site.py --site build/site || status=1; exit $$status
+	@status=0; Rscript tools/build_site.R --dest $(ROOT)/build/site || status=$$?; \
+	$(PY) tools/check_site.py --site $(ROOT)/build/site || status=1; exit $$status
 
 # The R-surface bench runs on one CPU (see bench/r_overhead.R), where taskset exists.
 PIN_ONE_CPU := $(shell command -v taskset >/dev/null && echo taskset -c $$(( $$(nproc) - 1 )))

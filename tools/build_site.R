@@ -39,7 +39,11 @@ local({
   pkg <- normalizePath(opt$pkg, mustWork = FALSE)
   if (!file.exists(file.path(pkg, "DESCRIPTION"))) fail(opt$pkg, " is not an R package (no DESCRIPTION)")
   if (!file.exists(file.path(pkg, "_pkgdown.yml"))) fail("no _pkgdown.yml in ", opt$pkg)
-  dest <- normalizePath(if (nzchar(opt$dest)) opt$dest else file.path(pkg, "docs"), mustWork = FALSE)
+  dest <- if (nzchar(opt$dest)) opt$dest else file.path(pkg, "docs")
+  # Absolute before pkgdown sees it: pkgdown resolves a relative destination
+  # against the package, and normalizePath() leaves a path that does not
+  # exist yet as it is.
+  if (!grepl("^(/|[A-Za-z]:)", dest)) dest <- file.path(getwd(), dest)
   if (!requireNamespace("pkgdown", quietly = TRUE)) fail("R package pkgdown is missing: run make setup")
 
   # --- 1. configuration ----------------------------------------------------------
