@@ -105,17 +105,8 @@ Callback <- function(classname,
                      on_predict_batch_end = NULL,
                      ...) {
   caller <- rlang::current_env()
-  classname <- arg_string(classname, "classname", call = caller)
-  if (!is_python_name(classname)) {
-    cli::cli_abort(
-      "{.arg classname} must be a valid Python class name (letters, digits and {.code _}, not starting with a digit), not {describe_value(classname)}.",
-      call = caller, class = "rkeras_arg_error"
-    )
-  }
   extra <- list(...)
-  if (length(extra) && (is.null(names(extra)) || !all(nzchar(names(extra))))) {
-    cli::cli_abort("Every argument in {.arg ...} must be named: a method or class attribute name.", call = caller, class = "rkeras_arg_error")
-  }
+  classname <- check_class_definition(classname, extra, caller)
   hooks <- list(
     on_epoch_begin = on_epoch_begin, on_epoch_end = on_epoch_end,
     on_train_begin = on_train_begin, on_train_end = on_train_end,

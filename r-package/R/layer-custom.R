@@ -72,17 +72,8 @@
 #' load_model(path)
 Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_config = NULL, ...) {
   caller <- rlang::current_env()
-  classname <- arg_string(classname, "classname", call = caller)
-  if (!is_python_name(classname)) {
-    cli::cli_abort(
-      "{.arg classname} must be a valid Python class name (letters, digits and {.code _}, not starting with a digit), not {describe_value(classname)}.",
-      call = caller, class = "rkeras_arg_error"
-    )
-  }
   extra <- list(...)
-  if (length(extra) && (is.null(names(extra)) || !all(nzchar(names(extra))))) {
-    cli::cli_abort("Every argument in {.arg ...} must be named: a method or class attribute name.", call = caller, class = "rkeras_arg_error")
-  }
+  classname <- check_class_definition(classname, extra, caller)
   methods <- c(
     list(initialize = initialize, call = call, build = build, get_config = get_config),
     Filter(is.function, extra)
@@ -275,4 +266,20 @@ check_savable <- function(model, call = rlang::caller_env()) {
     ),
     call = call, class = c("rkeras_unsavable_error", "rkeras_save_error")
   )
+}
+
+# The checks every R-defined class shares (Layer(), Callback()): a Python
+# class name, and names on everything in `...`. Returns the class name.
+check_class_definition <- function(classname, extra, caller) {
+  classname <- arg_string(classname, "classname", call = caller)
+  if (!is_python_name(classname)) {
+    cli::cli_abort(
+      "{.arg classname} must be a valid Python class name (letters, digits and {.code _}, not starting with a digit), not {describe_value(classname)}.",
+      call = caller, class = "rkeras_arg_error"
+    )
+  }
+  if (length(extra) && (is.null(names(extra)) || !all(nzchar(names(extra))))) {
+    cli::cli_abort("Every argument in {.arg ...} must be named: a method or class attribute name.", call = caller, class = "rkeras_arg_error")
+  }
+  classname
 }
