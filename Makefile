@@ -86,17 +86,22 @@ install: generate document $(STAMPS)/rlib
 # Python tests and the site (the longest single step). TensorFlow gets one
 # thread per lane (the models in the tests are tiny), so the lanes do not
 # fight over the cores.
-test: setup
+test:
+	@start=$$SECONDS; $(MAKE) --no-print-directory setup; echo "make test: setup took $$((SECONDS - start)) s"
 	@TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
 	  $(MAKE) --no-print-directory -j2 test-lane-r test-lane-other
 	@echo "make test: all checks passed (codegen check, docs sync, install path, R CMD check, site check)"
 	@bash tools/test_summary.sh $(STAMPS)/pytest.log $(STAMPS)/testthat.log
 
+# Each step reports its wall time, so a slow run shows where the time went.
+TIMED_STEPS = for step in $(1); do start=$$SECONDS; $(MAKE) --no-print-directory $$step; \
+  echo "make test: $$step took $$((SECONDS - start)) s"; done
+
 test-lane-r:
-	@$(MAKE) --no-print-directory -j1 test-r check-docs test-install check-r
+	@$(call TIMED_STEPS,test-r check-docs test-install check-r)
 
 test-lane-other:
-	@$(MAKE) --no-print-directory -j1 test-python check-generated check-site
+	@$(call TIMED_STEPS,test-python check-generated check-site)
 
 test-python: $(STAMPS)/venv
 	$(PY) -m pytest -q tests 2>&1 | tee $(STAMPS)/pytest.log
