@@ -23,6 +23,8 @@ activation_cases <- function() {
         if (approximate) 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) else x * stats::pnorm(x)
       }),
     case("hard_sigmoid", r = function(x) pmin(pmax(x / 6 + 0.5, 0), 1)),
+    case("hard_silu", r = function(x) x * pmin(pmax(x + 3, 0), 6) / 6),
+    case("hard_swish", r = function(x) x * pmin(pmax(x + 3, 0), 6) / 6),
     case("leaky_relu", args = list(negative_slope = 0.5),
       r = function(x, negative_slope = 0.2) ifelse(x >= 0, x, negative_slope * x)),
     case("linear", r = identity),
@@ -69,10 +71,10 @@ expect_same_values <- function(ours, theirs) {
   expect_equal(as.vector(as.array(ours)), as.vector(as.array(theirs)), tolerance = 1e-6)
 }
 
-test_that("all 29 activation functions exist and stand for their Keras functions", {
+test_that("all 31 activation functions (keras3's) exist and stand for their Keras functions", {
   skip_if_no_keras()
   cases <- activation_cases()
-  expect_length(cases, 28L)
+  expect_length(cases, 30L)
   names <- vapply(cases, `[[`, "", "name")
   expect_setequal(
     sub("^activation_", "", ls("package:rkeras", pattern = "^activation_")),
@@ -189,9 +191,11 @@ test_that("bad arguments stop in R with the argument named", {
 test_that("every activation is a layer's activation, by Keras's name, and trains in fit()", {
   skip_if_no_keras()
   cases <- activation_cases()
+  # Keras saves a function by its own name: hard_swish is hard_silu.
+  keras_name <- function(name) if (name == "hard_swish") "hard_silu" else name
   for (case in cases) {
     layer <- layer_dense(units = 2, activation = case$fn)
-    expect_identical(layer$get_config()$activation, case$name)
+    expect_identical(layer$get_config()$activation, keras_name(case$name))
   }
   set.seed(11)
   x <- matrix(runif(48, -1, 1), ncol = 3)
@@ -201,7 +205,7 @@ test_that("every activation is a layer's activation, by Keras's name, and trains
   # (next test); glu halves its layer's output, which Keras's Dense does not
   # report in its output shape, so it is the last layer of a model of its own.
   trained <- Filter(function(case) !case$name %in% c("threshold", "glu"), cases)
-  expect_length(trained, 26L)
+  expect_length(trained, 28L)
   input <- keras_input(shape = 3)
   branches <- lapply(trained, function(case) layer_dense(input, 2, activation = case$fn, name = case$name))
   model <- keras_model(input, layer_dense(layer_concatenate(branches), 1))
@@ -212,7 +216,7 @@ test_that("every activation is a layer's activation, by Keras's name, and trains
   expect_true(is.finite(history$metrics$loss))
   for (i in seq_along(trained)) {
     layer <- model$get_layer(trained[[i]]$name)
-    expect_identical(layer$get_config()$activation, trained[[i]]$name)
+    expect_identical(layer$get_config()$activation, keras_name(trained[[i]]$name))
     # A gradient went through the activation to its layer's weights.
     expect_false(isTRUE(all.equal(layer$kernel$numpy(), before[[i]])), label = trained[[i]]$name)
   }
