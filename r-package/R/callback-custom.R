@@ -40,8 +40,8 @@ callback_logs_hooks <- c(
 #' trained (`self$model$stop_training <- TRUE` ends training after the
 #' current batch or epoch), `self$params` holds the training parameters, and
 #' `self$name <- value` stores state on the callback. The R variables where
-#' the method is written are in scope too, so a method can also record into
-#' an R environment or with `<<-`.
+#' `Callback()` is called (or in `parent_env`) are in scope too, so a method
+#' can also record into an R environment or with `<<-`.
 #'
 #' The class is defined anew with every call of `Callback()`.
 #'
@@ -53,6 +53,10 @@ callback_logs_hooks <- c(
 #'   (Keras's constructor, which must call `super$initialize()` first) or
 #'   helpers that other methods call as `self$helper()`, and class attributes
 #'   as other named values.
+#' @param public The same as `...`, as a named list (keras3's form).
+#' @param parent_env The environment each method runs in a child of, beside
+#'   `self`: the variables there are in scope in every method. By default,
+#'   where `Callback()` is called.
 #' @returns A function that constructs a callback. Its arguments are those
 #'   of `initialize` (none without one), passed to it by name.
 #' @family custom callbacks
@@ -103,10 +107,10 @@ Callback <- function(classname,
                      on_predict_end = NULL,
                      on_predict_batch_begin = NULL,
                      on_predict_batch_end = NULL,
-                     ...) {
+                     ...,
+                     public = list(),
+                     parent_env = parent.frame()) {
   caller <- rlang::current_env()
-  extra <- list(...)
-  classname <- check_class_definition(classname, extra, caller)
   hooks <- list(
     on_epoch_begin = on_epoch_begin, on_epoch_end = on_epoch_end,
     on_train_begin = on_train_begin, on_train_end = on_train_end,
@@ -116,24 +120,18 @@ Callback <- function(classname,
     on_predict_begin = on_predict_begin, on_predict_end = on_predict_end,
     on_predict_batch_begin = on_predict_batch_begin, on_predict_batch_end = on_predict_batch_end
   )
-  methods <- c(hooks, Filter(is.function, extra))
-  if (anyDuplicated(names(methods))) {
-    dup <- names(methods)[anyDuplicated(names(methods))]
-    cli::cli_abort("{.arg {dup}} is given twice.", call = caller, class = "rkeras_arg_error")
-  }
+  classname <- check_class_definition(classname, parent_env, caller)
+  members <- class_members(hooks, list(...), public, caller)
+  methods <- Filter(is.function, members)
   for (name in names(methods)) {
-    check_method(methods[[name]], name, caller)
     check_hook_arity(methods[[name]], name, caller)
   }
-  methods <- Filter(Negate(is.null), methods)
-  fields <- Filter(Negate(is.function), extra)
-  for (name in names(fields)) {
-    check_python_name(name, "...", caller)
-  }
+  fields <- Filter(Negate(is.function), members)
   definition <- new.env(parent = emptyenv())
   definition$classname <- classname
   definition$methods <- methods
   definition$fields <- fields
+  definition$parent_env <- parent_env
   new_callback_function(definition, methods$initialize)
 }
 
@@ -193,7 +191,7 @@ custom_callback_class <- function(definition, call = rlang::caller_env()) {
   definition$class %||% {
     module <- custom_module()
     methods <- lapply(definition$methods, function(method) {
-      list(bind_method(method), method_params(method))
+      list(bind_method(method, definition$parent_env), method_params(method))
     })
     definition$class <- with_python_errors(
       module$define_callback(definition$classname, methods, definition$fields),

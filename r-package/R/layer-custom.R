@@ -41,6 +41,10 @@
 #'   list that recreates the layer.
 #' @param ... Further methods (such as `compute_output_shape`) as named R
 #'   functions, and class attributes as other named values.
+#' @param public The same as `...`, as a named list (keras3's form).
+#' @param parent_env The environment each method runs in a child of, beside
+#'   `self` and `super`: the variables there are in scope in every method.
+#'   By default, where `Layer()` is called.
 #' @returns A layer function, `function(object, <arguments of initialize>)`.
 #' @family custom layers
 #' @seealso [layer-instances] for calling the layer a layer function returns.
@@ -70,26 +74,19 @@
 #' path <- tempfile(fileext = ".keras")
 #' save_model(model, path)
 #' load_model(path)
-Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_config = NULL, ...) {
+Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_config = NULL, ...,
+                  public = list(), parent_env = parent.frame()) {
   caller <- rlang::current_env()
-  extra <- list(...)
-  classname <- check_class_definition(classname, extra, caller)
-  methods <- c(
-    list(initialize = initialize, call = call, build = build, get_config = get_config),
-    Filter(is.function, extra)
-  )
-  for (name in names(methods)) {
-    check_method(methods[[name]], name, caller)
-  }
-  methods <- Filter(Negate(is.null), methods)
-  fields <- Filter(Negate(is.function), extra)
-  for (name in names(fields)) {
-    check_python_name(name, "...", caller)
-  }
+  classname <- check_class_definition(classname, parent_env, caller)
+  named <- list(initialize = initialize, call = call, build = build, get_config = get_config)
+  members <- class_members(named, list(...), public, caller)
+  methods <- Filter(is.function, members)
+  fields <- Filter(Negate(is.function), members)
   definition <- new.env(parent = emptyenv())
   definition$classname <- classname
   definition$methods <- methods
   definition$fields <- fields
+  definition$parent_env <- parent_env
   # The registry load_model() builds from, so a saved model finds its class.
   custom_layers[[classname]] <- definition
   new_layer_function(definition, methods$initialize)
@@ -173,7 +170,7 @@ custom_layer_path <- function(definition, call = rlang::caller_env()) {
   definition$path %||% {
     module <- custom_module()
     methods <- lapply(definition$methods, function(method) {
-      list(bind_method(method), method_params(method))
+      list(bind_method(method, definition$parent_env), method_params(method))
     })
     definition$path <- with_python_errors(
       module$define_layer(definition$classname, methods, definition$fields),
@@ -207,12 +204,13 @@ custom_module <- function() {
 }
 
 # An R method as Python calls it: the layer and the super proxy first, bound
-# to `self` and `super` in a fresh environment around the method's own, so
-# the method still sees the variables where it was written.
-bind_method <- function(method) {
+# to `self` and `super` in a fresh environment, a child of the class's
+# `parent_env` (as in keras3: the method sees the variables there).
+bind_method <- function(method, parent_env) {
   force(method)
+  force(parent_env)
   function(.rkeras_self, .rkeras_super, ...) {
-    env <- new.env(parent = environment(method))
+    env <- new.env(parent = parent_env)
     env$self <- .rkeras_self
     env$super <- .rkeras_super
     environment(method) <- env
@@ -268,18 +266,62 @@ check_savable <- function(model, call = rlang::caller_env()) {
   )
 }
 
+# Every member of the class: the methods given as named arguments
+# (`call`, `on_epoch_end`, ...; each checked as a method), then those in
+# `...` and `public`, each name given once. keras3's `private` and `inherit`
+# have no counterpart here: refused by name, never taken for class
+# attributes.
+class_members <- function(named, dots, public, caller) {
+  for (name in names(named)) {
+    check_method(named[[name]], name, caller)
+  }
+  if (!is.list(public) || is.object(public)) {
+    abort_arg("public", "a named list of methods and class attributes", public, call = caller)
+  }
+  members <- c(Filter(Negate(is.null), named), dots, public)
+  spelt <- names(members) %||% rep("", length(members))
+  if (!all(nzchar(spelt))) {
+    cli::cli_abort(
+      "Every argument in {.arg ...} and {.arg public} must be named: a method or class attribute name.",
+      call = caller, class = "rkeras_arg_error"
+    )
+  }
+  unsupported <- intersect(spelt, c("private", "inherit"))
+  if (length(unsupported)) {
+    cli::cli_abort(
+      c(
+        "{.arg {unsupported[[1]]}} is not supported by rkeras's {.fn {rlang::call_name(rlang::frame_call(caller))}}.",
+        "i" = if (unsupported[[1]] == "private") {
+          "Keep per-instance state on {.code self} (set in {.fn initialize}), or in an R environment the methods can see."
+        } else {
+          "A class made here always extends Keras's base class."
+        }
+      ),
+      call = caller, class = "rkeras_arg_error"
+    )
+  }
+  if (anyDuplicated(spelt)) {
+    dup <- spelt[anyDuplicated(spelt)]
+    cli::cli_abort("{.arg {dup}} is given twice.", call = caller, class = "rkeras_arg_error")
+  }
+  for (name in spelt) {
+    if (is.function(members[[name]])) check_method(members[[name]], name, caller) else check_python_name(name, "...", caller)
+  }
+  members
+}
+
 # The checks every R-defined class shares (Layer(), Callback()): a Python
-# class name, and names on everything in `...`. Returns the class name.
-check_class_definition <- function(classname, extra, caller) {
+# class name and an environment for the methods. Returns the class name.
+check_class_definition <- function(classname, parent_env, caller) {
+  if (!is.environment(parent_env)) {
+    abort_arg("parent_env", "an environment", parent_env, call = caller)
+  }
   classname <- arg_string(classname, "classname", call = caller)
   if (!is_python_name(classname)) {
     cli::cli_abort(
       "{.arg classname} must be a valid Python class name (letters, digits and {.code _}, not starting with a digit), not {describe_value(classname)}.",
       call = caller, class = "rkeras_arg_error"
     )
-  }
-  if (length(extra) && (is.null(names(extra)) || !all(nzchar(names(extra))))) {
-    cli::cli_abort("Every argument in {.arg ...} must be named: a method or class attribute name.", call = caller, class = "rkeras_arg_error")
   }
   classname
 }

@@ -182,6 +182,10 @@ which_layers <- function(which, layers, names, call) {
 #' @param model A Keras model.
 #' @param filepath The path of the weights file, ending in `.weights.h5`.
 #' @param overwrite Whether to replace an existing file.
+#' @param max_shard_size `NULL` (one file), or the largest size of a file in
+#'   gigabytes: the weights are then split over several files, listed in a
+#'   `.weights.json` file, which is the path to give (ending in
+#'   `.weights.json`).
 #' @param skip_mismatch Whether to skip layers whose weights do not match in
 #'   number or shape.
 #' @param ... Other arguments for Keras's `Model.load_weights()`.
@@ -196,11 +200,12 @@ which_layers <- function(which, layers, names, call) {
 #' copy <- clone_model(model)
 #' load_model_weights(copy, path)
 #' all.equal(get_weights(copy), get_weights(model))
-save_model_weights <- function(model, filepath, overwrite = FALSE) {
+save_model_weights <- function(model, filepath, overwrite = FALSE, max_shard_size = NULL) {
   call <- rlang::current_env()
   check_model(model, call, arg = "model")
   filepath <- path.expand(arg_string(filepath, "filepath"))
   overwrite <- arg_flag(overwrite, "overwrite")
+  max_shard_size <- arg_number(max_shard_size, "max_shard_size", min = 0, min_open = TRUE, nullable = TRUE)
   # Keras would ask on the console before replacing a file; here it is an error.
   if (file.exists(filepath) && !overwrite) {
     cli::cli_abort(
@@ -208,7 +213,7 @@ save_model_weights <- function(model, filepath, overwrite = FALSE) {
       call = call, class = "rkeras_arg_error"
     )
   }
-  with_python_errors(model$save_weights(filepath, overwrite = TRUE), call)
+  with_python_errors(model$save_weights(filepath, overwrite = TRUE, max_shard_size = max_shard_size), call)
   invisible(model)
 }
 
@@ -367,6 +372,7 @@ count_params <- function(object) {
 #'   columns, or lists of them.
 #' @param sample_weight Optional weights, one per sample.
 #' @param class_weight Optional weights per class, as in `fit()`.
+#' @param ... Must be empty; kept for keras3's signature of `test_on_batch()`.
 #' @returns `train_on_batch()` and `test_on_batch()` return a named list: the
 #'   loss and each metric. `predict_on_batch()` returns an R array, or a list
 #'   of them for a model with several outputs.
@@ -397,9 +403,11 @@ train_on_batch <- function(object, x, y = NULL, sample_weight = NULL, class_weig
 
 #' @rdname train_on_batch
 #' @export
-test_on_batch <- function(object, x, y = NULL, sample_weight = NULL) {
+test_on_batch <- function(object, x, y = NULL, sample_weight = NULL, ...) {
   call <- rlang::current_env()
   check_model(object, call)
+  # keras3's place for arguments of later Keras versions; Keras 3.15 has none.
+  rlang::check_dots_empty(call = call)
   run_model_step(
     object,
     object$test_on_batch(

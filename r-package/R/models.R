@@ -9,6 +9,7 @@
 #' @param batch_size Optional fixed batch size.
 #' @param dtype The data type, such as `"float32"` or `"int32"`.
 #' @param sparse Whether the input is sparse.
+#' @param ragged Whether the input is ragged (TensorFlow backend only).
 #' @param batch_shape The full shape, batch dimension included; an
 #'   alternative to `shape`.
 #' @param name A name for the input.
@@ -20,18 +21,29 @@
 #' @examplesIf rkeras::is_keras_available()
 #' input <- keras_input(shape = c(NA, 16))
 #' shape(input)
-keras_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = NULL,
+keras_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = NULL, ragged = NULL,
                         batch_shape = NULL, name = NULL, tensor = NULL, optional = FALSE) {
-  call <- rlang::current_env()
+  new_input(
+    shape, batch_size, dtype, sparse, ragged, batch_shape, name, tensor, optional,
+    prefix = "", call = rlang::current_env()
+  )
+}
+
+# keras.Input() from R values. Errors name the caller's arguments:
+# `prefix` is "input_" for keras_model_sequential()'s.
+new_input <- function(shape, batch_size, dtype, sparse, ragged, batch_shape, name, tensor, optional,
+                      prefix, call) {
+  arg <- function(name) paste0(prefix, name)
   args <- list(
-    shape = arg_shape(shape, "shape", nullable = TRUE),
-    batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE),
-    dtype = arg_string(dtype, "dtype", nullable = TRUE),
-    sparse = arg_flag(sparse, "sparse", nullable = TRUE),
-    batch_shape = arg_shape(batch_shape, "batch_shape", nullable = TRUE),
-    name = arg_string(name, "name", nullable = TRUE),
-    tensor = arg_tensor(tensor, "tensor", nullable = TRUE),
-    optional = arg_flag(optional, "optional")
+    shape = arg_shape(shape, arg("shape"), nullable = TRUE, call = call),
+    batch_size = arg_integer(batch_size, arg("batch_size"), min = 1, nullable = TRUE, call = call),
+    dtype = arg_string(dtype, arg("dtype"), nullable = TRUE, call = call),
+    sparse = arg_flag(sparse, arg("sparse"), nullable = TRUE, call = call),
+    ragged = arg_flag(ragged, arg("ragged"), nullable = TRUE, call = call),
+    batch_shape = arg_shape(batch_shape, arg("batch_shape"), nullable = TRUE, call = call),
+    name = arg_string(name, arg("name"), nullable = TRUE, call = call),
+    tensor = arg_tensor(tensor, arg("tensor"), nullable = TRUE, call = call),
+    optional = arg_flag(optional, arg("optional"), call = call)
   )
   with_python_errors(do.call(py_class("keras.Input"), args), call)
 }
@@ -44,8 +56,9 @@ keras_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = 
 #'   dimension; `NULL` defers building until the model first sees data.
 #' @param name A name for the model.
 #' @param ... Layers to add, in order.
-#' @param input_dtype,input_batch_size,input_batch_shape,input_name Passed to
-#'   [keras_input()] when `input_shape` or `input_batch_shape` is given.
+#' @param input_dtype,input_batch_size,input_sparse,input_ragged,input_batch_shape,input_name,input_tensor,input_optional
+#'   Passed to [keras_input()] (as `dtype`, `batch_size`, ...) when
+#'   `input_shape`, `input_batch_shape` or `input_tensor` is given.
 #' @param trainable Whether the model's weights are trainable.
 #' @param layers A list of layers to add, after those in `...`.
 #' @returns A sequential model.
@@ -56,15 +69,18 @@ keras_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = 
 #' model |> layer_dense(units = 4)
 #' model
 keras_model_sequential <- function(input_shape = NULL, name = NULL, ..., input_dtype = NULL,
-                                   input_batch_size = NULL, input_batch_shape = NULL,
-                                   input_name = NULL, trainable = TRUE, layers = list()) {
+                                   input_batch_size = NULL, input_sparse = NULL, input_ragged = NULL,
+                                   input_batch_shape = NULL, input_name = NULL, input_tensor = NULL,
+                                   input_optional = FALSE, trainable = TRUE, layers = list()) {
   call <- rlang::current_env()
   layers <- c(list(...), layers)
-  if (!is.null(input_shape) || !is.null(input_batch_shape)) {
-    layers <- c(list(keras_input(
-      shape = input_shape, batch_size = input_batch_size, dtype = input_dtype,
-      batch_shape = input_batch_shape, name = input_name
-    )), layers)
+  if (!is.null(input_shape) || !is.null(input_batch_shape) || !is.null(input_tensor)) {
+    input <- new_input(
+      input_shape, input_batch_size, input_dtype, input_sparse, input_ragged, input_batch_shape,
+      input_name, input_tensor, input_optional,
+      prefix = "input_", call = call
+    )
+    layers <- c(list(input), layers)
   }
   with_python_errors(
     py_class("keras.Sequential")(
@@ -323,16 +339,23 @@ predict.keras.src.layers.layer.Layer <- compile.keras.src.layers.layer.Layer
 #' half-written file where a good one was.
 #'
 #' @param model For `save_model()`, the model to save. For `load_model()`,
-#'   the path of a `.keras` file.
-#' @param filepath The path to write, ending in `.keras`.
+#'   the path of a `.keras` file (or of a directory saved with
+#'   `zipped = FALSE`), or a raw vector returned by `save_model()` with
+#'   `filepath = NULL`.
+#' @param filepath The path to write, ending in `.keras` (with
+#'   `zipped = FALSE`, a directory, not ending in `.keras`). `NULL` writes
+#'   nothing and returns the file's bytes as a raw vector instead.
 #' @param overwrite Whether to replace an existing file.
+#' @param zipped Whether to write a zipped `.keras` archive (`NULL`, the
+#'   default, and `TRUE`) or an unzipped directory (`FALSE`).
 #' @param ... Other arguments for Keras.
 #' @param custom_objects A named list of extra classes or functions needed to
 #'   load the model.
 #' @param compile Whether to compile the loaded model.
 #' @param safe_mode Whether to refuse to load unsafe lambda layers.
-#' @returns `save_model()` returns `model`, invisibly. `load_model()` returns
-#'   the model.
+#' @returns `save_model()` returns `model`, invisibly, or with
+#'   `filepath = NULL` the saved model as a raw vector. `load_model()`
+#'   returns the model.
 #' @family model functions
 #' @export
 #' @examplesIf rkeras::is_keras_available()
@@ -342,14 +365,37 @@ predict.keras.src.layers.layer.Layer <- compile.keras.src.layers.layer.Layer
 #' save_model(model, path)
 #' reloaded <- load_model(path)
 #' reloaded
-save_model <- function(model, filepath = NULL, overwrite = FALSE, ...) {
+#'
+#' # In memory: the bytes of a .keras file
+#' bytes <- save_model(model)
+#' identical(class(load_model(bytes)), class(model))
+save_model <- function(model, filepath = NULL, overwrite = FALSE, zipped = NULL, ...) {
   call <- rlang::current_env()
   check_model(model, call, arg = "model")
+  zipped <- arg_flag(zipped, "zipped", nullable = TRUE)
+  if (is.null(filepath)) {
+    if (isFALSE(zipped)) {
+      cli::cli_abort(
+        "{.code zipped = FALSE} needs a {.arg filepath}: only a zipped {.file .keras} file can be returned as bytes.",
+        call = call, class = "rkeras_arg_error"
+      )
+    }
+    path <- tempfile(pattern = "rkeras-model-", fileext = ".keras")
+    on.exit(unlink(path), add = TRUE)
+    save_model(model, path, ...)
+    return(readBin(path, what = "raw", n = file.size(path)))
+  }
   filepath <- arg_string(filepath, "filepath")
   overwrite <- arg_flag(overwrite, "overwrite")
   check_savable(model, call)
-  if (!grepl("\\.keras$", filepath)) {
+  if (!isFALSE(zipped) && !grepl("\\.keras$", filepath)) {
     cli::cli_abort("{.arg filepath} must end in {.file .keras}, not {.file {filepath}}.", call = call, class = "rkeras_arg_error")
+  }
+  if (isFALSE(zipped) && grepl("\\.keras$", filepath)) {
+    cli::cli_abort(
+      "With {.code zipped = FALSE}, {.arg filepath} names a directory, which must not end in {.file .keras}: {.file {filepath}}.",
+      call = call, class = "rkeras_arg_error"
+    )
   }
   filepath <- path.expand(filepath)
   if (file.exists(filepath) && !overwrite) {
@@ -364,22 +410,49 @@ save_model <- function(model, filepath = NULL, overwrite = FALSE, ...) {
   }
   # Keras opens the target for writing before it serializes anything. In the
   # same directory, the rename is atomic and never crosses file systems.
-  partial <- tempfile(pattern = paste0(".", basename(filepath), "-"), tmpdir = directory, fileext = ".keras")
-  on.exit(unlink(partial), add = TRUE)
-  with_python_errors(model$save(partial, overwrite = TRUE, ...), call)
-  if (!file.rename(partial, filepath)) {
-    cli::cli_abort("Could not move the saved model into place at {.path {filepath}}.", call = call, class = "rkeras_save_error")
-  }
+  partial <- tempfile(
+    pattern = paste0(".", basename(filepath), "-"), tmpdir = directory,
+    fileext = if (isFALSE(zipped)) "" else ".keras"
+  )
+  on.exit(unlink(partial, recursive = TRUE), add = TRUE)
+  keras_args <- list(partial, overwrite = TRUE, ...)
+  if (!is.null(zipped)) keras_args$zipped <- zipped
+  with_python_errors(do.call(model$save, keras_args), call)
+  replace_path(partial, filepath, call)
   invisible(model)
+}
+
+# Moves `from` into place at `to`. A directory (an unzipped model) cannot be
+# renamed over another: the old one is moved aside first and removed after.
+replace_path <- function(from, to, call) {
+  old <- NULL
+  if (dir.exists(to)) {
+    old <- tempfile(pattern = paste0(".", basename(to), "-old-"), tmpdir = dirname(to))
+    if (!file.rename(to, old)) old <- NULL
+  }
+  if (!file.rename(from, to)) {
+    if (!is.null(old)) file.rename(old, to)
+    cli::cli_abort("Could not move the saved model into place at {.path {to}}.", call = call, class = "rkeras_save_error")
+  }
+  if (!is.null(old)) unlink(old, recursive = TRUE)
 }
 
 #' @rdname save_model
 #' @export
 load_model <- function(model, custom_objects = NULL, compile = TRUE, safe_mode = TRUE) {
   call <- rlang::current_env()
-  filepath <- arg_string(model, "model")
-  if (!file.exists(filepath)) {
-    cli::cli_abort("{.arg model} must be the path of an existing {.file .keras} file; {.file {filepath}} does not exist.", call = call, class = "rkeras_arg_error")
+  if (is.raw(model)) {
+    filepath <- tempfile(pattern = "rkeras-model-", fileext = ".keras")
+    on.exit(unlink(filepath), add = TRUE)
+    writeBin(model, filepath)
+  } else {
+    filepath <- arg_string(model, "model")
+    if (!file.exists(filepath)) {
+      cli::cli_abort(
+        "{.arg model} must be the path of an existing {.file .keras} file or a raw vector; {.file {filepath}} does not exist.",
+        call = call, class = "rkeras_arg_error"
+      )
+    }
   }
   define_custom_layers(call)
   with_python_errors(

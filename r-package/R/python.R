@@ -12,15 +12,31 @@ the$wrapper_formals <- new.env(parent = emptyenv())
 #' Checks, without failing, whether Python and the `keras` module can be
 #' loaded. Use it to guard examples and tests.
 #'
+#' @param version `NULL`, or the lowest Keras version that counts, such as
+#'   `"3.4"`.
 #' @returns `TRUE` or `FALSE`.
 #' @export
 #' @examples
 #' is_keras_available()
-is_keras_available <- function() {
-  if (!is.null(the$keras)) {
-    return(TRUE)
+#' is_keras_available("3.0")
+is_keras_available <- function(version = NULL) {
+  if (!is.null(version)) {
+    parsed <- if (length(version) == 1L) numeric_version(as.character(version), strict = FALSE)
+    if (is.null(parsed) || is.na(parsed)) {
+      cli::cli_abort(
+        "{.arg version} must be one version such as {.val 3.4}, not {.obj_type_friendly {version}}.",
+        class = "rkeras_arg_error"
+      )
+    }
+    version <- parsed
   }
-  isTRUE(tryCatch(reticulate::py_module_available("keras"), error = function(e) FALSE))
+  available <- !is.null(the$keras) ||
+    isTRUE(tryCatch(reticulate::py_module_available("keras"), error = function(e) FALSE))
+  if (!available || is.null(version)) {
+    return(available)
+  }
+  installed <- tryCatch(numeric_version(keras_module()$`__version__`), error = function(e) NULL)
+  !is.null(installed) && installed >= version
 }
 
 keras_module <- function() {

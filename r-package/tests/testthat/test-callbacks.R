@@ -509,6 +509,23 @@ test_that("Callback() methods see self, self$model and the arguments of initiali
   expect_error(fit(model, data$x, data$y, epochs = 2, verbose = 0, callbacks = list(failing())), "no more epochs")
 })
 
+test_that("Callback() takes keras3's public and parent_env", {
+  skip_if_no_keras()
+  record <- new.env()
+  record$epochs <- integer()
+  counter <- Callback("PublicCounter",
+    public = list(on_epoch_end = function(epoch, logs = NULL) record$epochs <- c(record$epochs, epoch)),
+    parent_env = environment()
+  )
+  model <- keras_model_sequential(input_shape = 2)
+  layer_dense(model, units = 1)
+  compile(model, optimizer = "sgd", loss = "mse")
+  fit(model, matrix(1, 4, 2), rep(1, 4), epochs = 2, verbose = 0, callbacks = counter())
+  expect_identical(record$epochs, 1:2)
+  expect_error(Callback("Counter", parent_env = "here"), "`parent_env` must be an environment", fixed = TRUE)
+  expect_error(Callback("Counter", private = list()), "`private` is not supported", fixed = TRUE)
+})
+
 test_that("Callback() refuses bad class names and methods that cannot take Keras's arguments", {
   skip_if_no_keras()
   expect_error(Callback("1st"), "`classname` must be a valid Python class name", class = "rkeras_arg_error")

@@ -179,6 +179,23 @@ test_that("methods see the variables where they were written, and extra methods 
   expect_identical(layer$compute_output_shape(list(NULL, 2L)), list(NULL, 2L))
 })
 
+test_that("Layer() takes keras3's public and parent_env, and refuses private and inherit by name", {
+  skip_if_no_keras()
+  settings <- new.env()
+  settings$offset <- 10
+  layer_offset <- Layer("Offset",
+    public = list(call = function(x) x + offset + self$extra, extra = 1),
+    parent_env = settings
+  )
+  expect_equal(as.array(layer_offset(matrix(0, 1, 2))), matrix(11, 1, 2))
+  expect_error(Layer("Offset", call = function(x) x, public = list(call = function(x) x)),
+    "`call` is given twice", fixed = TRUE)
+  expect_error(Layer("Offset", public = "call"), "`public` must be a named list", fixed = TRUE)
+  expect_error(Layer("Offset", parent_env = list()), "`parent_env` must be an environment", fixed = TRUE)
+  expect_error(Layer("Offset", private = list(n = 1)), "`private` is not supported", fixed = TRUE)
+  expect_error(Layer("Offset", inherit = NULL), "`inherit` is not supported", fixed = TRUE)
+})
+
 test_that("bad definitions are refused where Layer() is called, without Python", {
   expect_error(Layer(c("A", "B")), class = "rkeras_arg_error")
   expect_error(Layer("1Scale"), "`classname` must be a valid Python class name", fixed = TRUE)

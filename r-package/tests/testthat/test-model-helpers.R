@@ -86,6 +86,24 @@ test_that("save_model_weights() and load_model_weights() round-trip the weights"
     "`filepath` must be an existing weights file", fixed = TRUE)
 })
 
+test_that("save_model_weights() shards the weights with max_shard_size, and load_model_weights() reads them back", {
+  skip_if_no_keras()
+  model <- keras_model_sequential(input_shape = 32)
+  layer_dense(model, units = 32)
+  layer_dense(model, units = 32)
+  dir <- tempfile("shards")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  path <- file.path(dir, "model.weights.json")
+  save_model_weights(model, path, max_shard_size = 5e-6)
+  expect_gt(length(list.files(dir, pattern = "\\.weights\\.h5$")), 1L)
+  copy <- clone_model(model)
+  load_model_weights(copy, path)
+  expect_equal(get_weights(copy), get_weights(model))
+  expect_error(save_model_weights(model, path, overwrite = TRUE, max_shard_size = 0),
+    "`max_shard_size` must be a number > 0", fixed = TRUE)
+})
+
 test_that("get_layer(), pop_layer(), clone_model() and count_params() work on a model", {
   skip_if_no_keras()
   model <- small_model()
@@ -141,6 +159,8 @@ test_that("train_on_batch(), test_on_batch() and predict_on_batch() run one batc
   expect_error(train_on_batch(model, data.frame(a = "x"), y),
     "`x` must be a data frame of numeric columns", fixed = TRUE)
   expect_error(test_on_batch(model, x, matrix(0, 8, 5)), class = "rkeras_python_error")
+  expect_identical(names(formals(test_on_batch)), c("object", "x", "y", "sample_weight", "..."))
+  expect_error(test_on_batch(model, x, y, return_dict = FALSE), class = "rlib_error_dots_nonempty")
   expect_error(predict_on_batch(layer_dense(units = 1), x), "`object` must be a Keras model", fixed = TRUE)
 })
 

@@ -56,6 +56,42 @@ test_that("keras_model_sequential pipes into layer functions", {
   expect_identical(model$name, "piped")
 })
 
+test_that("keras_input() and keras_model_sequential() take keras3's input arguments, checked under their own names", {
+  skip_if_no_keras()
+  expect_identical(
+    names(formals(keras_input)),
+    c("shape", "batch_size", "dtype", "sparse", "ragged", "batch_shape", "name", "tensor", "optional")
+  )
+  expect_identical(
+    names(formals(keras_model_sequential)),
+    c("input_shape", "name", "...", "input_dtype", "input_batch_size", "input_sparse", "input_ragged",
+      "input_batch_shape", "input_name", "input_tensor", "input_optional", "trainable", "layers")
+  )
+  model <- keras_model_sequential(input_shape = 3, input_name = "features", input_batch_size = 4)
+  layer_dense(model, units = 2)
+  expect_identical(model$inputs[[1]]$name, "features")
+  expect_identical(as.integer(shape(model$inputs[[1]])[[1]]), 4L)
+  expect_identical(dim(predict(model, matrix(1, 4, 3), verbose = 0)), c(4L, 2L))
+  optional <- keras_input(shape = 2, optional = TRUE, ragged = FALSE)
+  expect_s3_class(optional, "keras.src.backend.common.keras_tensor.KerasTensor")
+  expect_error(keras_model_sequential(input_shape = 3, input_sparse = NA),
+    "`input_sparse` must be `TRUE` or `FALSE`", fixed = TRUE)
+  expect_error(keras_model_sequential(input_shape = 3, input_batch_size = 0),
+    "`input_batch_size` must be a whole number >= 1", fixed = TRUE)
+  expect_error(keras_input(shape = 2, ragged = "no"), "`ragged` must be `TRUE` or `FALSE`", fixed = TRUE)
+  expect_error(keras_model_sequential(input_tensor = "x"), "`input_tensor` must be", fixed = TRUE)
+})
+
+test_that("is_keras_available() compares the installed Keras with a version", {
+  skip_if_no_keras()
+  expect_true(is_keras_available())
+  expect_true(is_keras_available("3.0"))
+  expect_true(is_keras_available(numeric_version("3.15")))
+  expect_false(is_keras_available("99.0"))
+  expect_error(is_keras_available("three"), "`version` must be one version", fixed = TRUE)
+  expect_error(is_keras_available(c("3.0", "3.1")), "`version` must be one version", fixed = TRUE)
+})
+
 test_that("plain R vectors are data: fit() and evaluate() take a numeric label vector", {
   skip_if_no_keras()
   set.seed(3)

@@ -53,6 +53,31 @@ test_that("a failed save leaves the file that was there intact, and no partial f
   expect_error(save_model(good, path, overwrite = NA), "`overwrite` must be", fixed = TRUE)
 })
 
+test_that("save_model() returns the bytes without a path, writes an unzipped directory with zipped = FALSE, and load_model() reads both", {
+  skip_if_no_keras()
+  input <- keras_input(shape = c(3, 2))
+  model <- keras_model(input, layer_attention(list(input, input)))
+  x <- array(runif(12), c(2, 3, 2))
+  expected <- predict(model, x, verbose = 0)
+  bytes <- save_model(model)
+  expect_type(bytes, "raw")
+  expect_identical(bytes[1:2], charToRaw("PK"))
+  expect_equal(predict(load_model(bytes), x, verbose = 0), expected, tolerance = 1e-6)
+  dir <- tempfile("unzipped")
+  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  expect_identical(save_model(model, dir, zipped = FALSE), model)
+  expect_true(dir.exists(dir))
+  expect_equal(predict(load_model(dir), x, verbose = 0), expected, tolerance = 1e-6)
+  expect_error(save_model(model, dir, zipped = FALSE), "already exists", fixed = TRUE)
+  save_model(model, dir, zipped = FALSE, overwrite = TRUE)
+  expect_equal(predict(load_model(dir), x, verbose = 0), expected, tolerance = 1e-6)
+  expect_identical(list.files(dirname(dir), pattern = paste0("^\\.", basename(dir))), character())
+  expect_error(save_model(model, zipped = FALSE), "`zipped = FALSE` needs a `filepath`", fixed = TRUE)
+  expect_error(save_model(model, tempfile(fileext = ".keras"), zipped = NA),
+    "`zipped` must be `TRUE` or `FALSE` or `NULL`", fixed = TRUE)
+  expect_error(load_model(tempfile(fileext = ".keras")), "or a raw vector", fixed = TRUE)
+})
+
 test_that("saved models travel: rkeras to plain Python Keras, and plain Keras to rkeras, in fresh processes", {
   skip_if_no_keras()
   skip_on_cran()
