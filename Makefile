@@ -34,7 +34,7 @@ APT_PACKAGES := r-base-core r-cran-reticulate r-cran-testthat r-cran-roxygen2 r-
 R_SOURCES := $(shell find $(PKG)/R $(PKG)/inst $(PKG)/tests $(PKG)/vignettes -type f 2>/dev/null) \
   $(PKG)/DESCRIPTION $(PKG)/NAMESPACE
 
-.PHONY: help setup generate document install test test-lane-r test-lane-other test-python test-r check-generated \
+.PHONY: help setup generate document install test test-lane-r test-lane-r-start test-lane-other test-python test-r check-generated \
   check-docs check-r check-site test-install demo docs bench setup-backends test-backends lint clean
 
 help:
@@ -83,24 +83,27 @@ install: generate document $(STAMPS)/rlib
 
 # Two lanes of about equal length, one per core, each in order and stopping
 # at its first failure: the R package's own checks, and the generator's, the
-# Python tests and the site (the longest single step). TensorFlow gets one
-# thread per lane (the models in the tests are tiny), so the lanes do not
-# fight over the cores.
-test:
-	@start=$$SECONDS; $(MAKE) --no-print-directory setup; echo "make test: setup took $$((SECONDS - start)) s"
-	@TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
-	  $(MAKE) --no-print-directory -j2 test-lane-r test-lane-other
-	@echo "make test: all checks passed (codegen check, docs sync, install path, R CMD check, site check)"
+# Python tests and the site (the longest single step). The R lane starts
+# while the virtualenv is still being installed (the docs check needs only
+# R); the rest waits for it. TensorFlow gets one thread per lane (the models
+# in the tests are tiny), so the lanes do not fight over the cores.
+test: $(STAMPS)/apt
+	@start=$$SECONDS; TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
+	  $(MAKE) --no-print-directory -j2 test-lane-r test-lane-other; \
+	  echo "make test: all checks passed in $$((SECONDS - start)) s (codegen check, docs sync, install path, R CMD check, site check)"
 	@bash tools/test_summary.sh $(STAMPS)/pytest.log $(STAMPS)/testthat.log
 
 # Each step reports its wall time, so a slow run shows where the time went.
 TIMED_STEPS = for step in $(1); do start=$$SECONDS; $(MAKE) --no-print-directory $$step; \
   echo "make test: $$step took $$((SECONDS - start)) s"; done
 
-test-lane-r:
-	@$(call TIMED_STEPS,test-r check-docs test-install check-r)
+test-lane-r: test-lane-r-start $(STAMPS)/venv
+	@$(call TIMED_STEPS,test-r test-install check-r)
 
-test-lane-other:
+test-lane-r-start: $(STAMPS)/rlib
+	@$(call TIMED_STEPS,check-docs)
+
+test-lane-other: $(STAMPS)/venv $(STAMPS)/rlib
 	@$(call TIMED_STEPS,test-python check-generated check-site)
 
 test-python: $(STAMPS)/venv
@@ -151,12 +154,14 @@ docs: setup generate document
 	Rscript tools/build_site.R
 
 # Builds the site from the sources as they are (never regenerating R/ or man/
-# before check-docs has looked), then opens every page in headless Chromium.
+# before check-docs has looked), its examples and articles running against
+# the rkeras in .rlib, which `setup` installed from these sources, then opens
+# every page in headless Chromium.
 # The browser check runs even when the build reports failing examples, so one
 # run lists every problem. The site goes to build/site, outside the package
 # that R CMD build copies in the other lane of make test.
 check-site: setup
-	@status=0; Rscript tools/build_site.R --dest $(ROOT)/build/site || status=$$?; \
+	@status=0; Rscript tools/build_site.R --dest $(ROOT)/build/site --installed yes || status=$$?; \
 	$(PY) tools/check_site.py --site $(ROOT)/build/site || status=1; exit $$status
 
 # The R-surface bench runs on one CPU (see bench/r_overhead.R), where taskset exists.

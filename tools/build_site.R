@@ -1,6 +1,6 @@
 # Builds the rkeras pkgdown site, offline, from what roxygen2 made of R/.
 #
-#   Rscript tools/build_site.R [--pkg r-package] [--dest DIR]
+#   Rscript tools/build_site.R [--pkg r-package] [--dest DIR] [--installed yes]
 #
 # `make docs` runs it after `codegen generate` and roxygen2. The site goes to
 # <pkg>/docs (or --dest), which is wiped first so that the page of a removed
@@ -10,7 +10,9 @@
 #      (`codegen generate` writes its layer family sections).
 #   2. pkgdown::build_site() offline, in this process. pkgdown installs <pkg>
 #      into a temporary library first, so the examples run against exactly
-#      these sources, never an older rkeras from R_LIBS.
+#      these sources, never an older rkeras from R_LIBS. With --installed yes
+#      it skips that and uses the rkeras that R_LIBS holds: make check-site
+#      says so, since its .rlib is installed from these very sources.
 #      Debian's pkgdown template loads MathJax from file:///usr/share/...;
 #      the build uses a copy of that template with upstream's CDN address.
 #   3. Stops with an error naming the pages whose examples raised an error.
@@ -26,15 +28,20 @@ local({
 
   # --- arguments -------------------------------------------------------------
   args <- commandArgs(trailingOnly = TRUE)
-  opt <- list(pkg = "r-package", dest = "")
+  opt <- list(pkg = "r-package", dest = "", installed = "no")
   i <- 1L
   while (i <= length(args)) {
     key <- sub("^--", "", args[[i]])
     if (!key %in% names(opt) || i == length(args)) {
-      fail("usage: Rscript tools/build_site.R [--pkg DIR] [--dest DIR]")
+      fail("usage: Rscript tools/build_site.R [--pkg DIR] [--dest DIR] [--installed yes|no]")
     }
     opt[[key]] <- args[[i + 1L]]
     i <- i + 2L
+  }
+  if (!opt$installed %in% c("yes", "no")) fail("--installed must be yes or no, not ", opt$installed)
+  use_installed <- opt$installed == "yes"
+  if (use_installed && !requireNamespace("rkeras", quietly = TRUE)) {
+    fail("--installed yes, but no rkeras is installed in ", paste(.libPaths(), collapse = ", "))
   }
   pkg <- normalizePath(opt$pkg, mustWork = FALSE)
   if (!file.exists(file.path(pkg, "DESCRIPTION"))) fail(opt$pkg, " is not an R package (no DESCRIPTION)")
@@ -82,7 +89,7 @@ local({
   ok <- withCallingHandlers(
     tryCatch(
       {
-        pkgdown::build_site(site, preview = FALSE, new_process = FALSE, devel = FALSE, install = TRUE)
+        pkgdown::build_site(site, preview = FALSE, new_process = FALSE, devel = FALSE, install = !use_installed)
         TRUE
       },
       error = function(e) {

@@ -3,61 +3,9 @@
 # directly with the same arguments: the same config (R doubles reach Keras
 # as ints, axes counted from 1 reach it counted from 0), the same output
 # shape on the same symbolic input, and the same values on the same array.
-# Bad values stop in R with an error naming the argument. A model holding
-# each layer saves to `.keras` and reloads in one fresh R process with
-# identical outputs.
-
-keras_class <- function(name) reticulate::import("keras")$layers[[name]]
-py_tuple <- function(...) reticulate::tuple(...)
-
-# One case per wrapper: its arguments as an R user writes them (doubles),
-# the Keras class and the same arguments as Python takes them, and the input
-# shapes without the batch axis (two for the merging layers).
-catalogue_a <- list(
-  layer_activation = list(r = list(activation = "tanh"), py = "Activation", py_args = list(activation = "tanh"), shape = list(c(4, 3))),
-  layer_activation_elu = list(r = list(alpha = 0.5), py = "ELU", py_args = list(alpha = 0.5), shape = list(c(4, 3))),
-  layer_activation_leaky_relu = list(r = list(negative_slope = 0.2), py = "LeakyReLU", py_args = list(negative_slope = 0.2), shape = list(c(4, 3))),
-  layer_activation_parametric_relu = list(r = list(shared_axes = 2), py = "PReLU", py_args = list(shared_axes = 1L), shape = list(c(4, 3))),
-  layer_activation_relu = list(r = list(max_value = 1, negative_slope = 0.1, threshold = 0.2), py = "ReLU", py_args = list(max_value = 1, negative_slope = 0.1, threshold = 0.2), shape = list(c(4, 3))),
-  layer_activation_softmax = list(r = list(axis = 2), py = "Softmax", py_args = list(axis = 1L), shape = list(c(4, 3))),
-  layer_average_pooling_1d = list(r = list(pool_size = 2, strides = 1, padding = "same"), py = "AveragePooling1D", py_args = list(pool_size = 2L, strides = 1L, padding = "same"), shape = list(c(6, 3))),
-  layer_average_pooling_2d = list(r = list(pool_size = c(2, 3), strides = 2), py = "AveragePooling2D", py_args = list(pool_size = py_tuple(2L, 3L), strides = 2L), shape = list(c(6, 7, 2))),
-  layer_average_pooling_3d = list(r = list(pool_size = 2, padding = "same"), py = "AveragePooling3D", py_args = list(pool_size = 2L, padding = "same"), shape = list(c(4, 5, 3, 2))),
-  layer_max_pooling_1d = list(r = list(pool_size = 3, strides = 2), py = "MaxPooling1D", py_args = list(pool_size = 3L, strides = 2L), shape = list(c(7, 3))),
-  layer_max_pooling_2d = list(r = list(pool_size = 2, padding = "same"), py = "MaxPooling2D", py_args = list(pool_size = 2L, padding = "same"), shape = list(c(5, 7, 2))),
-  layer_max_pooling_3d = list(r = list(pool_size = c(1, 2, 2), strides = c(1, 2, 1)), py = "MaxPooling3D", py_args = list(pool_size = py_tuple(1L, 2L, 2L), strides = py_tuple(1L, 2L, 1L)), shape = list(c(4, 5, 3, 2))),
-  layer_global_average_pooling_2d = list(r = list(keepdims = TRUE), py = "GlobalAveragePooling2D", py_args = list(keepdims = TRUE), shape = list(c(4, 5, 3))),
-  layer_global_average_pooling_3d = list(r = list(data_format = "channels_first"), py = "GlobalAveragePooling3D", py_args = list(data_format = "channels_first"), shape = list(c(2, 4, 5, 3))),
-  layer_global_max_pooling_2d = list(r = list(), py = "GlobalMaxPooling2D", py_args = list(), shape = list(c(4, 5, 3))),
-  layer_global_max_pooling_3d = list(r = list(keepdims = TRUE), py = "GlobalMaxPooling3D", py_args = list(keepdims = TRUE), shape = list(c(2, 4, 5, 3))),
-  layer_activity_regularization = list(r = list(l1 = 0.01, l2 = 0.02), py = "ActivityRegularization", py_args = list(l1 = 0.01, l2 = 0.02), shape = list(c(4, 3))),
-  layer_alpha_dropout = list(r = list(rate = 0.3, noise_shape = c(NA, 1, 3), seed = 7), py = "AlphaDropout", py_args = list(rate = 0.3, noise_shape = py_tuple(NULL, 1L, 3L), seed = 7L), shape = list(c(4, 3))),
-  layer_gaussian_dropout = list(r = list(rate = 0.3, seed = 7), py = "GaussianDropout", py_args = list(rate = 0.3, seed = 7L), shape = list(c(4, 3))),
-  layer_gaussian_noise = list(r = list(stddev = 0.5, seed = 7), py = "GaussianNoise", py_args = list(stddev = 0.5, seed = 7L), shape = list(c(4, 3))),
-  layer_spatial_dropout_1d = list(r = list(rate = 0.3, seed = 7), py = "SpatialDropout1D", py_args = list(rate = 0.3, seed = 7L), shape = list(c(4, 3))),
-  layer_spatial_dropout_2d = list(r = list(rate = 0.3, data_format = "channels_last", seed = 7), py = "SpatialDropout2D", py_args = list(rate = 0.3, data_format = "channels_last", seed = 7L), shape = list(c(4, 5, 3))),
-  layer_spatial_dropout_3d = list(r = list(rate = 0.3, seed = 7), py = "SpatialDropout3D", py_args = list(rate = 0.3, seed = 7L), shape = list(c(2, 4, 5, 3))),
-  layer_batch_normalization = list(r = list(axis = 2, momentum = 0.9, epsilon = 0.01), py = "BatchNormalization", py_args = list(axis = 1L, momentum = 0.9, epsilon = 0.01), shape = list(c(4, 3))),
-  layer_group_normalization = list(r = list(groups = 2, axis = -1), py = "GroupNormalization", py_args = list(groups = 2L, axis = -1L), shape = list(c(4, 6))),
-  layer_rms_normalization = list(r = list(axis = 3, epsilon = 0.001), py = "RMSNormalization", py_args = list(axis = 2L, epsilon = 0.001), shape = list(c(4, 3))),
-  layer_unit_normalization = list(r = list(axis = c(2, 3)), py = "UnitNormalization", py_args = list(axis = py_tuple(1L, 2L)), shape = list(c(4, 3))),
-  layer_average = list(r = list(), py = "Average", py_args = list(), shape = list(c(4, 3), c(4, 3))),
-  layer_dot = list(r = list(axes = c(3, 2), normalize = TRUE), py = "Dot", py_args = list(axes = py_tuple(2L, 1L), normalize = TRUE), shape = list(c(4, 3), c(3, 5))),
-  layer_maximum = list(r = list(), py = "Maximum", py_args = list(), shape = list(c(4, 3), c(4, 3))),
-  layer_minimum = list(r = list(), py = "Minimum", py_args = list(), shape = list(c(4, 3), c(4, 3))),
-  layer_multiply = list(r = list(), py = "Multiply", py_args = list(), shape = list(c(4, 3), c(4, 3))),
-  layer_subtract = list(r = list(), py = "Subtract", py_args = list(), shape = list(c(4, 3), c(4, 3)))
-)
-
-case_inputs <- function(case) {
-  inputs <- lapply(case$shape, function(s) keras_input(shape = s))
-  if (length(inputs) == 1L) inputs[[1]] else inputs
-}
-
-case_arrays <- function(case, batch = 2) {
-  arrays <- lapply(case$shape, function(s) random_array(batch, s))
-  if (length(arrays) == 1L) arrays[[1]] else arrays
-}
+# Bad values stop in R with an error naming the argument. The cases are in
+# helper-catalogue.R; test-catalogue-reload.R saves and reloads a model
+# holding each layer.
 
 # The config as Python prints it, without the name: 2 and 2.0 differ, so a
 # double that should have become an int shows.
@@ -75,8 +23,9 @@ config_repr <- function(layer) {
 test_that("every wrapper of group A matches the Keras class: config, output shape and values", {
   skip_if_no_keras()
   set.seed(16)
-  for (name in names(catalogue_a)) {
-    case <- catalogue_a[[name]]
+  cases <- catalogue_a_cases()
+  for (name in names(cases)) {
+    case <- cases[[name]]
     wrapper <- getExportedValue("rkeras", name)
     r_layer <- do.call(wrapper, case$r)
     py_layer <- do.call(keras_class(case$py), case$py_args)
@@ -217,62 +166,4 @@ test_that("layer_spectral_normalization wraps a layer as Keras does", {
     "`layer` must be a Keras layer, such as `layer_lstm(units = 4)`, not the string \"dense\".")
   expect_error(layer_spectral_normalization(layer = keras_class("Dense")),
     "`layer` must be a Keras layer", fixed = TRUE, class = "rkeras_arg_error")
-})
-
-test_that("a model holding each layer saves to .keras and reloads in a fresh R process with identical outputs", {
-  skip_if_no_keras()
-  set.seed(61)
-  directory <- tempfile("catalogue-a-")
-  dir.create(directory)
-  expected <- list()
-  data <- list()
-  for (name in names(catalogue_a)) {
-    case <- catalogue_a[[name]]
-    input <- case_inputs(case)
-    # A dense layer before the layer gives the model weights, so the file
-    # carries values as well as the config.
-    units <- vapply(case$shape, function(s) tail(s, 1), 1)
-    hidden <- if (is.list(input)) {
-      lapply(seq_along(input), function(k) layer_dense(input[[k]], units = units[[k]]))
-    } else {
-      layer_dense(input, units = units[[1]])
-    }
-    output <- do.call(getExportedValue("rkeras", name), c(list(hidden), case$r))
-    model <- keras_model(input, output)
-    for (weight in model$weights) weight$assign(as.array(weight) * 1.3 + 0.1)
-    save_model(model, file.path(directory, paste0(name, ".keras")))
-    data[[name]] <- case_arrays(case)
-    expected[[name]] <- predict(model, data[[name]], verbose = 0)
-  }
-  # layer_spectral_normalization() wraps a layer, so it has no case above.
-  input <- keras_input(shape = 8)
-  model <- keras_model(input, layer_spectral_normalization(input, layer_dense(units = 4), power_iterations = 2))
-  for (weight in model$weights) weight$assign(as.array(weight) * 1.3 + 0.1)
-  save_model(model, file.path(directory, "layer_spectral_normalization.keras"))
-  data$layer_spectral_normalization <- random_array(2, 8)
-  expected$layer_spectral_normalization <- predict(model, data$layer_spectral_normalization, verbose = 0)
-  py_classes <- c(vapply(catalogue_a, function(case) case$py, ""), layer_spectral_normalization = "SpectralNormalization")
-  saveRDS(data, file.path(directory, "data.rds"))
-  script <- file.path(directory, "reload.R")
-  writeLines(c(
-    "library(rkeras)",
-    "directory <- commandArgs(trailingOnly = TRUE)[[1]]",
-    "data <- readRDS(file.path(directory, 'data.rds'))",
-    "out <- lapply(stats::setNames(nm = names(data)), function(name) {",
-    "  model <- load_model(file.path(directory, paste0(name, '.keras')))",
-    "  list(layer = class(model$layers[[length(model$layers)]])[[1]],",
-    "       predicted = predict(model, data[[name]], verbose = 0))",
-    "})",
-    "saveRDS(out, file.path(directory, 'reloaded.rds'))"
-  ), script)
-  log <- suppressWarnings(system2(file.path(R.home("bin"), "Rscript"), shQuote(c(script, directory)),
-    stdout = TRUE, stderr = TRUE
-  ))
-  expect_null(attr(log, "status"), info = paste(log, collapse = "\n"))
-  reloaded <- readRDS(file.path(directory, "reloaded.rds"))
-  expect_identical(names(reloaded), names(py_classes))
-  for (name in names(py_classes)) {
-    expect_identical(reloaded[[name]]$predicted, expected[[name]], info = name)
-    expect_match(reloaded[[name]]$layer, paste0(".", py_classes[[name]], "$"), info = name)
-  }
 })
