@@ -141,7 +141,7 @@ given_arguments <- function(wrapper, wrapper_call, frame, caller, layer, py_clas
 }
 
 check_required <- function(supplied, formals, wrapper_call, frame, moved = list()) {
-  absent <- setdiff(formals$required, supplied)
+  absent <- formals$required[!formals$required %in% supplied]
   if (length(absent)) {
     cli::cli_abort(
       "{.arg {absent[[1]]}} is missing, with no default: {.fn {wrapper_name(wrapper_call)}} needs it.",
