@@ -1,0 +1,65 @@
+# keras3 compatibility of every function rkeras shares with keras3: each of
+# keras3's arguments exists in rkeras, in keras3's order, and one that keras3
+# takes before `...` (so positionally) comes before `...` here too. Arguments
+# Keras added since may sit among them. keras3-signatures.txt is keras3's
+# side, written by tools/keras3_signatures.R from keras3's sources. No Python.
+
+keras3_signatures <- function() {
+  lines <- grep("^[^#]", readLines(test_path("keras3-signatures.txt")), value = TRUE)
+  args <- strsplit(sub("^[^:]*:\\s*", "", lines), ",\\s*")
+  stats::setNames(lapply(args, function(a) a[nzchar(a)]), sub(":.*", "", lines))
+}
+
+# Where rkeras knowingly differs, and why.
+keras3_differences <- list(
+  # Keras's LossScaleOptimizer refuses the other optimizers' settings; they
+  # belong on `inner_optimizer`.
+  optimizer_loss_scale = list(missing = c(
+    "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "ema_momentum",
+    "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps"
+  )),
+  # Refused by name, with an error that says what to do instead.
+  Layer = list(missing = c("private", "inherit")),
+  Callback = list(missing = c("private", "inherit")),
+  # Keras's ConvLSTM classes have no `unroll` of their own (keras3 passes it
+  # after `...`); the generator keeps to the constructor's parameters.
+  layer_conv_lstm_1d = list(missing = "unroll"),
+  layer_conv_lstm_2d = list(missing = "unroll"),
+  layer_conv_lstm_3d = list(missing = "unroll"),
+  # Keras's Conv3DTranspose takes data_format before output_padding (unlike
+  # the 1D and 2D classes); the specs follow Keras's order, which
+  # `codegen drift` checks.
+  layer_conv_3d_transpose = list(order = TRUE)
+)
+
+test_that("every keras3 argument of a shared function exists in rkeras, in keras3's order", {
+  signatures <- keras3_signatures()
+  expect_gt(length(signatures), 250L)
+  for (name in names(signatures)) {
+    theirs <- signatures[[name]]
+    ours <- names(formals(getExportedValue("rkeras", name)))
+    known <- keras3_differences[[name]]
+    expect_identical(setdiff(setdiff(theirs, ours), known$missing), character(), label = name)
+    if (!isTRUE(known$order)) {
+      expect_identical(ours[ours %in% theirs], theirs[theirs %in% ours], label = name)
+    }
+    if ("..." %in% theirs && "..." %in% ours) {
+      positional <- theirs[seq_len(match("...", theirs) - 1L)]
+      expect_true(all(match(positional, ours) < match("...", ours), na.rm = TRUE), label = name)
+    }
+  }
+})
+
+test_that("the known differences from keras3 are still differences", {
+  signatures <- keras3_signatures()
+  for (name in names(keras3_differences)) {
+    ours <- names(formals(getExportedValue("rkeras", name)))
+    theirs <- signatures[[name]]
+    expect_false(is.null(theirs), label = name)
+    missing <- keras3_differences[[name]]$missing
+    if (length(missing)) expect_true(all(!missing %in% ours), label = name)
+    if (isTRUE(keras3_differences[[name]]$order)) {
+      expect_false(identical(ours[ours %in% theirs], theirs[theirs %in% ours]), label = name)
+    }
+  }
+})
