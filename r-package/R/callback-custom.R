@@ -39,7 +39,9 @@ callback_logs_hooks <- c(
 #' Inside each method, `self` is the callback: `self$model` is the model being
 #' trained (`self$model$stop_training <- TRUE` ends training after the
 #' current batch or epoch), `self$params` holds the training parameters, and
-#' `self$name <- value` stores state on the callback. The R variables where
+#' `self$name <- value` stores state on the callback, and `private` is the
+#' callback's own R environment for state Keras need not see
+#' (`private$losses <- c(private$losses, logs$loss)`). The R variables where
 #' `Callback()` is called (or in `parent_env`) are in scope too, so a method
 #' can also record into an R environment or with `<<-`.
 #'
@@ -54,9 +56,14 @@ callback_logs_hooks <- c(
 #'   helpers that other methods call as `self$helper()`, and class attributes
 #'   as other named values.
 #' @param public The same as `...`, as a named list (keras3's form).
+#' @param private A named list of R values (functions too) that each
+#'   callback gets its own copy of, in an environment its methods see as
+#'   `private`. Keras and Python never see it. Methods may also store new
+#'   values there (`private$losses <- c(private$losses, logs$loss)`) without
+#'   declaring them.
 #' @param parent_env The environment each method runs in a child of, beside
-#'   `self`: the variables there are in scope in every method. By default,
-#'   where `Callback()` is called.
+#'   `self` and `private`: the variables there are in scope in every method.
+#'   By default, where `Callback()` is called.
 #' @returns A function that constructs a callback. Its arguments are those
 #'   of `initialize` (none without one), passed to it by name.
 #' @family custom callbacks
@@ -109,6 +116,7 @@ Callback <- function(classname,
                      on_predict_batch_end = NULL,
                      ...,
                      public = list(),
+                     private = list(),
                      parent_env = parent.frame()) {
   caller <- rlang::current_env()
   hooks <- list(
@@ -132,6 +140,7 @@ Callback <- function(classname,
   definition$methods <- methods
   definition$fields <- fields
   definition$parent_env <- parent_env
+  definition$private <- check_private(private, caller)
   new_callback_function(definition, methods$initialize)
 }
 
@@ -191,7 +200,7 @@ custom_callback_class <- function(definition, call = rlang::caller_env()) {
   definition$class %||% {
     module <- custom_module()
     methods <- lapply(definition$methods, function(method) {
-      list(bind_method(method, definition$parent_env), method_params(method))
+      list(bind_method(method, definition), method_params(method))
     })
     definition$class <- with_python_errors(
       module$define_callback(definition$classname, methods, definition$fields),

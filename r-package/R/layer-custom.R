@@ -15,6 +15,9 @@
 #' `super$initialize(...)` runs Keras's own constructor, which `initialize`
 #' must call, `self$add_weight()` creates a weight in `build`, and
 #' `super$get_config()` gives the configuration to extend in `get_config`.
+#' `private` is the layer's own R environment, for state that Keras need not
+#' see (seeded from the `private` argument): `private$cache <- x` in one
+#' method, `private$cache` in another.
 #' Arithmetic and math functions work on the tensors a method receives
 #' (`x * self$factor`, `exp(x)`).
 #'
@@ -42,9 +45,13 @@
 #' @param ... Further methods (such as `compute_output_shape`) as named R
 #'   functions, and class attributes as other named values.
 #' @param public The same as `...`, as a named list (keras3's form).
+#' @param private A named list of R values (functions too) that each layer
+#'   gets its own copy of, in an environment its methods see as `private`.
+#'   Keras and Python never see it. Methods may also store new values there
+#'   (`private$cache <- x`) without declaring them.
 #' @param parent_env The environment each method runs in a child of, beside
-#'   `self` and `super`: the variables there are in scope in every method.
-#'   By default, where `Layer()` is called.
+#'   `self`, `super` and `private`: the variables there are in scope in every
+#'   method. By default, where `Layer()` is called.
 #' @returns A layer function, `function(object, <arguments of initialize>)`.
 #' @family custom layers
 #' @seealso [layer-instances] for calling the layer a layer function returns.
@@ -75,7 +82,7 @@
 #' save_model(model, path)
 #' load_model(path)
 Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_config = NULL, ...,
-                  public = list(), parent_env = parent.frame()) {
+                  public = list(), private = list(), parent_env = parent.frame()) {
   caller <- rlang::current_env()
   classname <- check_class_definition(classname, parent_env, caller)
   named <- list(initialize = initialize, call = call, build = build, get_config = get_config)
@@ -87,6 +94,7 @@ Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_c
   definition$methods <- methods
   definition$fields <- fields
   definition$parent_env <- parent_env
+  definition$private <- check_private(private, caller)
   # The registry load_model() builds from, so a saved model finds its class.
   custom_layers[[classname]] <- definition
   new_layer_function(definition, methods$initialize)
@@ -170,7 +178,7 @@ custom_layer_path <- function(definition, call = rlang::caller_env()) {
   definition$path %||% {
     module <- custom_module()
     methods <- lapply(definition$methods, function(method) {
-      list(bind_method(method, definition$parent_env), method_params(method))
+      list(bind_method(method, definition), method_params(method))
     })
     definition$path <- with_python_errors(
       module$define_layer(definition$classname, methods, definition$fields),
@@ -204,20 +212,48 @@ custom_module <- function() {
 }
 
 # An R method as Python calls it: the layer and the super proxy first, bound
-# to `self` and `super` in a fresh environment, a child of the class's
-# `parent_env` (as in keras3: the method sees the variables there).
-bind_method <- function(method, parent_env) {
+# to `self`, `super` and `private` in a fresh environment, a child of the
+# class's `parent_env` (as in keras3: the method sees the variables there).
+# `private` is looked up only when a method uses it.
+bind_method <- function(method, definition) {
   force(method)
-  force(parent_env)
+  parent_env <- definition$parent_env
   function(.rkeras_self, .rkeras_super, ...) {
     env <- new.env(parent = parent_env)
     env$self <- .rkeras_self
     env$super <- .rkeras_super
+    delayedAssign("private", private_env(.rkeras_self, definition), assign.env = env)
     environment(method) <- env
     method(...)
   }
 }
 
+# The instance's own `private` environment, made on first use from the
+# class's `private` list. Its functions see `self` and `private` as methods
+# do; `self` there is reached through a Python weak reference, so that the
+# registry never keeps an instance alive. Environments of collected
+# instances are dropped here.
+private_env <- function(instance, definition) {
+  module <- custom_module()
+  id <- module$private_id(instance)
+  found <- the$private_envs[[id]]
+  if (!is.null(found)) {
+    return(found)
+  }
+  collected <- intersect(as.character(unlist(module$collected_private_ids())), ls(the$private_envs))
+  rm(list = collected, envir = the$private_envs)
+  private <- new.env(parent = emptyenv())
+  scope <- new.env(parent = definition$parent_env)
+  makeActiveBinding("self", weak_getter(reticulate::import("weakref")$ref(instance)), scope)
+  scope$private <- private
+  for (name in names(definition$private)) {
+    value <- definition$private[[name]]
+    if (is.function(value) && !is.primitive(value)) environment(value) <- scope
+    assign(name, value, envir = private)
+  }
+  assign(id, private, envir = the$private_envs)
+  private
+}
 # The formals as Python's signature needs them: name, kind, whether it has
 # a default, and the default itself where it is a constant (NULL, TRUE, a
 # number or a string), which Python may then pass as R would have used it.
@@ -268,9 +304,8 @@ check_savable <- function(model, call = rlang::caller_env()) {
 
 # Every member of the class: the methods given as named arguments
 # (`call`, `on_epoch_end`, ...; each checked as a method), then those in
-# `...` and `public`, each name given once. keras3's `private` and `inherit`
-# have no counterpart here: refused by name, never taken for class
-# attributes.
+# `...` and `public`, each name given once. keras3's `inherit` has no
+# counterpart here: refused by name, never taken for a class attribute.
 class_members <- function(named, dots, public, caller) {
   for (name in names(named)) {
     check_method(named[[name]], name, caller)
@@ -286,16 +321,11 @@ class_members <- function(named, dots, public, caller) {
       call = caller, class = "rkeras_arg_error"
     )
   }
-  unsupported <- intersect(spelt, c("private", "inherit"))
-  if (length(unsupported)) {
+  if ("inherit" %in% spelt) {
     cli::cli_abort(
       c(
-        "{.arg {unsupported[[1]]}} is not supported by rkeras's {.fn {rlang::call_name(rlang::frame_call(caller))}}.",
-        "i" = if (unsupported[[1]] == "private") {
-          "Keep per-instance state on {.code self} (set in {.fn initialize}), or in an R environment the methods can see."
-        } else {
-          "A class made here always extends Keras's base class."
-        }
+        "{.arg inherit} is not supported by rkeras's {.fn {rlang::call_name(rlang::frame_call(caller))}}.",
+        "i" = "A class made here always extends Keras's base class."
       ),
       call = caller, class = "rkeras_arg_error"
     )
@@ -308,6 +338,23 @@ class_members <- function(named, dots, public, caller) {
     if (is.function(members[[name]])) check_method(members[[name]], name, caller) else check_python_name(name, "...", caller)
   }
   members
+}
+
+# `private`: a named list, copied into each instance's private environment.
+check_private <- function(private, caller) {
+  spelt <- names(private) %||% rep("", length(private))
+  if (!is.list(private) || is.object(private) || !all(nzchar(spelt)) || anyDuplicated(spelt)) {
+    abort_arg("private", "a list of uniquely named values", private, call = caller)
+  }
+  private
+}
+
+# A function that returns what the Python weak reference `ref` refers to,
+# made here so that it closes over nothing else (no frame holding the
+# instance itself).
+weak_getter <- function(ref) {
+  force(ref)
+  function() ref()
 }
 
 # The checks every R-defined class shares (Layer(), Callback()): a Python

@@ -6,6 +6,8 @@ the <- new.env(parent = emptyenv())
 the$classes <- new.env(parent = emptyenv())
 the$identifiers <- list()
 the$wrapper_formals <- new.env(parent = emptyenv())
+# The `private` environment of each instance of a Layer() or Callback() class, by id.
+the$private_envs <- new.env(parent = emptyenv())
 
 #' Is Keras available to rkeras?
 #'

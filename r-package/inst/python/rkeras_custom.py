@@ -20,8 +20,10 @@ names and what ``load_model`` looks up.
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import types
+import weakref
 
 import keras
 
@@ -31,6 +33,32 @@ PACKAGE = "rkeras_custom"
 # so compose's path cache never hands back an older class of the same name.
 defined = types.SimpleNamespace()
 _count = 0
+
+# Each instance's `private` environment lives in R, under an id the instance
+# carries. When an instance is collected, its id is queued here (never a call
+# into R from Python's collector, which may run on any thread); R drops the
+# environments of queued ids the next time it makes one.
+_private_ids = itertools.count()
+_collected_private_ids: list[str] = []
+
+
+def private_id(instance) -> str:
+    """The id of ``instance``'s R ``private`` environment, made on first use."""
+    found = instance.__dict__.get("_rkeras_private_id")
+    if found is None:
+        found = f"private{next(_private_ids)}"
+        # Past Keras's attribute tracking: the id is R's business only.
+        object.__setattr__(instance, "_rkeras_private_id", found)
+        weakref.finalize(instance, _collected_private_ids.append, found)
+    return found
+
+
+def collected_private_ids() -> list[str]:
+    """The ids of instances collected since the last call."""
+    ids = _collected_private_ids[:]
+    del _collected_private_ids[: len(ids)]
+    return ids
+
 
 class RSuper:
     """``super`` as R methods see it; ``super$initialize(...)`` is ``__init__``."""

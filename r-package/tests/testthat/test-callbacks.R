@@ -523,7 +523,38 @@ test_that("Callback() takes keras3's public and parent_env", {
   fit(model, matrix(1, 4, 2), rep(1, 4), epochs = 2, verbose = 0, callbacks = counter())
   expect_identical(record$epochs, 1:2)
   expect_error(Callback("Counter", parent_env = "here"), "`parent_env` must be an environment", fixed = TRUE)
-  expect_error(Callback("Counter", private = list()), "`private` is not supported", fixed = TRUE)
+  expect_error(Callback("Counter", inherit = list()), "`inherit` is not supported", fixed = TRUE)
+})
+
+test_that("Callback() methods keep state in `private`, as in keras3's guide", {
+  skip_if_no_keras()
+  # keras3's "Training & evaluation with the built-in methods" example, with
+  # a plain R vector for fastmap's stack.
+  callback_loss_history <- Callback(
+    classname = "LossHistory",
+    initialize = function(file = "per_training_batch_losses.txt", ...) {
+      super$initialize(...)
+      private$file <- file
+    },
+    on_train_begin = function(logs = NULL) {
+      private$per_batch_losses <- numeric()
+    },
+    on_train_batch_end = function(batch, logs = NULL) {
+      private$per_batch_losses <- c(private$per_batch_losses, logs$loss)
+    },
+    on_train_end = function(logs = NULL) {
+      write(private$per_batch_losses, private$file)
+    }
+  )
+  model <- keras_model_sequential(input_shape = 2)
+  layer_dense(model, units = 1)
+  compile(model, optimizer = "sgd", loss = "mse")
+  file <- tempfile(fileext = ".txt")
+  fit(model, matrix(1, 8, 2), rep(1, 8), epochs = 2, batch_size = 4, verbose = 0,
+    callbacks = callback_loss_history(file = file))
+  losses <- scan(file, quiet = TRUE)
+  expect_length(losses, 4L)
+  expect_true(all(is.finite(losses)))
 })
 
 test_that("Callback() refuses bad class names and methods that cannot take Keras's arguments", {

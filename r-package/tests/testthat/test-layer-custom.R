@@ -179,7 +179,7 @@ test_that("methods see the variables where they were written, and extra methods 
   expect_identical(layer$compute_output_shape(list(NULL, 2L)), list(NULL, 2L))
 })
 
-test_that("Layer() takes keras3's public and parent_env, and refuses private and inherit by name", {
+test_that("Layer() takes keras3's public and parent_env, and refuses inherit by name", {
   skip_if_no_keras()
   settings <- new.env()
   settings$offset <- 10
@@ -192,8 +192,39 @@ test_that("Layer() takes keras3's public and parent_env, and refuses private and
     "`call` is given twice", fixed = TRUE)
   expect_error(Layer("Offset", public = "call"), "`public` must be a named list", fixed = TRUE)
   expect_error(Layer("Offset", parent_env = list()), "`parent_env` must be an environment", fixed = TRUE)
-  expect_error(Layer("Offset", private = list(n = 1)), "`private` is not supported", fixed = TRUE)
   expect_error(Layer("Offset", inherit = NULL), "`inherit` is not supported", fixed = TRUE)
+})
+
+test_that("each layer has its own private environment, seeded from `private`, whose functions see self", {
+  skip_if_no_keras()
+  layer_counter <- Layer("Counter",
+    call = function(x) x,
+    tick = function() {
+      private$count <- private$count + 1
+      private$describe()
+    },
+    private = list(count = 0, describe = function() paste(self$name, private$count))
+  )
+  first <- layer_counter(name = "first")
+  second <- layer_counter(name = "second")
+  expect_identical(first$tick(), "first 1")
+  expect_identical(first$tick(), "first 2")
+  expect_identical(second$tick(), "second 1")
+  # Keras and Python never see it.
+  expect_false("count" %in% names(first$get_config()))
+  expect_false(reticulate::py_has_attr(first, "count"))
+  expect_error(Layer("Counter", private = list(1)), "`private` must be a list of uniquely named values", fixed = TRUE)
+  expect_error(Layer("Counter", private = "count"), "`private` must be a list of uniquely named values", fixed = TRUE)
+
+  # The environments of collected layers are dropped.
+  envs <- rkeras:::the$private_envs
+  held <- length(ls(envs))
+  rm(first, second)
+  invisible(gc())
+  reticulate::import("gc")$collect()
+  third <- layer_counter(name = "third")
+  expect_identical(third$tick(), "third 1")
+  expect_identical(length(ls(envs)), held - 1L)
 })
 
 test_that("bad definitions are refused where Layer() is called, without Python", {
