@@ -43,14 +43,18 @@ _collected_private_ids: list[str] = []
 
 
 def private_id(instance) -> str:
-    """The id of ``instance``'s R ``private`` environment, made on first use."""
+    """The id of ``instance``'s R ``private`` environment, made on first use.
+
+    Stored with the instance's ``id()``, so that a copy (``copy.deepcopy``)
+    gets an environment of its own instead of sharing the original's.
+    """
     found = instance.__dict__.get("_rkeras_private_id")
-    if found is None:
-        found = f"private{next(_private_ids)}"
+    if found is None or found[1] != id(instance):
+        found = (f"private{next(_private_ids)}", id(instance))
         # Past Keras's attribute tracking: the id is R's business only.
         object.__setattr__(instance, "_rkeras_private_id", found)
-        weakref.finalize(instance, _collected_private_ids.append, found)
-    return found
+        weakref.finalize(instance, _collected_private_ids.append, found[0])
+    return found[0]
 
 
 def collected_private_ids() -> list[str]:

@@ -225,6 +225,11 @@ test_that("each layer has its own private environment, seeded from `private`, wh
   third <- layer_counter(name = "third")
   expect_identical(third$tick(), "third 1")
   expect_identical(length(ls(envs)), held - 1L)
+
+  # A copy starts from `private` again, and leaves the original's alone.
+  copy <- reticulate::import("copy")$deepcopy(third)
+  expect_identical(copy$tick(), "third 1")
+  expect_identical(third$tick(), "third 2")
 })
 
 test_that("bad definitions are refused where Layer() is called, without Python", {
