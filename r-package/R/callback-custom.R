@@ -61,6 +61,10 @@ callback_logs_hooks <- c(
 #'   `private`. Keras and Python never see it. Methods may also store new
 #'   values there (`private$losses <- c(private$losses, logs$loss)`) without
 #'   declaring them.
+#' @param inherit The class to extend: `NULL` (Keras's `Callback`), a
+#'   function made by `Callback()`, an rkeras callback function such as
+#'   [callback_early_stopping()], or a Keras callback class. Methods not
+#'   given are inherited.
 #' @param parent_env The environment each method runs in a child of, beside
 #'   `self` and `private`: the variables there are in scope in every method.
 #'   By default, where `Callback()` is called.
@@ -117,6 +121,7 @@ Callback <- function(classname,
                      ...,
                      public = list(),
                      private = list(),
+                     inherit = NULL,
                      parent_env = parent.frame()) {
   caller <- rlang::current_env()
   hooks <- list(
@@ -135,13 +140,11 @@ Callback <- function(classname,
     check_hook_arity(methods[[name]], name, caller)
   }
   fields <- Filter(Negate(is.function), members)
-  definition <- new.env(parent = emptyenv())
-  definition$classname <- classname
-  definition$methods <- methods
-  definition$fields <- fields
-  definition$parent_env <- parent_env
-  definition$private <- check_private(private, caller)
-  new_callback_function(definition, methods$initialize)
+  definition <- new_class_definition(
+    "callback", classname, methods, fields, parent_env, check_private(private, caller),
+    check_inherit(inherit, "callback", caller)
+  )
+  new_callback_function(definition, methods$initialize, inherited = !is.null(definition$parent))
 }
 
 # A hook must take what Keras gives it: the index and the logs, or the logs.
@@ -165,9 +168,10 @@ check_hook_arity <- function(method, name, call) {
   }
 }
 
-# The constructor: the arguments of `initialize` (none without one).
-new_callback_function <- function(definition, initialize) {
-  args <- if (is.null(initialize)) list() else formals(initialize)
+# The constructor: the arguments of `initialize`; without one, none, or
+# `...` for the parent's constructor when the class extends another.
+new_callback_function <- function(definition, initialize, inherited = FALSE) {
+  args <- if (!is.null(initialize)) formals(initialize) else if (inherited) alist(... = ) else list()
   env <- new.env(parent = asNamespace("rkeras"))
   env$definition <- definition
   rlang::new_function(args, quote(new_custom_callback(definition, environment())), env)
@@ -203,7 +207,7 @@ custom_callback_class <- function(definition, call = rlang::caller_env()) {
       list(bind_method(method, definition), method_params(method))
     })
     definition$class <- with_python_errors(
-      module$define_callback(definition$classname, methods, definition$fields),
+      module$define_callback(definition$classname, methods, definition$fields, base_class(definition, call)),
       call
     )
     definition$class

@@ -49,6 +49,10 @@
 #'   gets its own copy of, in an environment its methods see as `private`.
 #'   Keras and Python never see it. Methods may also store new values there
 #'   (`private$cache <- x`) without declaring them.
+#' @param inherit The class to extend: `NULL` (Keras's `Layer`), a layer
+#'   function made by `Layer()`, an rkeras layer function such as
+#'   [layer_dense()], or a Keras layer class. Methods not given are
+#'   inherited; `super` reaches the parent's.
 #' @param parent_env The environment each method runs in a child of, beside
 #'   `self`, `super` and `private`: the variables there are in scope in every
 #'   method. By default, where `Layer()` is called.
@@ -82,19 +86,17 @@
 #' save_model(model, path)
 #' load_model(path)
 Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_config = NULL, ...,
-                  public = list(), private = list(), parent_env = parent.frame()) {
+                  public = list(), private = list(), inherit = NULL, parent_env = parent.frame()) {
   caller <- rlang::current_env()
   classname <- check_class_definition(classname, parent_env, caller)
   named <- list(initialize = initialize, call = call, build = build, get_config = get_config)
   members <- class_members(named, list(...), public, caller)
   methods <- Filter(is.function, members)
   fields <- Filter(Negate(is.function), members)
-  definition <- new.env(parent = emptyenv())
-  definition$classname <- classname
-  definition$methods <- methods
-  definition$fields <- fields
-  definition$parent_env <- parent_env
-  definition$private <- check_private(private, caller)
+  definition <- new_class_definition(
+    "layer", classname, methods, fields, parent_env, check_private(private, caller),
+    check_inherit(inherit, "layer", caller)
+  )
   # The registry load_model() builds from, so a saved model finds its class.
   custom_layers[[classname]] <- definition
   new_layer_function(definition, methods$initialize)
@@ -181,7 +183,7 @@ custom_layer_path <- function(definition, call = rlang::caller_env()) {
       list(bind_method(method, definition), method_params(method))
     })
     definition$path <- with_python_errors(
-      module$define_layer(definition$classname, methods, definition$fields),
+      module$define_layer(definition$classname, methods, definition$fields, base_class(definition, call)),
       call
     )
     definition$path
@@ -240,6 +242,9 @@ private_env <- function(instance, definition) {
   if (!is.null(found)) {
     return(found)
   }
+  # A method inherited from an R-defined class seeds from the instance's own
+  # class, which holds its parents' `private` too.
+  definition <- class_definitions[[instance$`_rkeras_definition`]] %||% definition
   collected <- intersect(as.character(unlist(module$collected_private_ids())), ls(the$private_envs))
   rm(list = collected, envir = the$private_envs)
   private <- new.env(parent = emptyenv())
@@ -304,8 +309,7 @@ check_savable <- function(model, call = rlang::caller_env()) {
 
 # Every member of the class: the methods given as named arguments
 # (`call`, `on_epoch_end`, ...; each checked as a method), then those in
-# `...` and `public`, each name given once. keras3's `inherit` has no
-# counterpart here: refused by name, never taken for a class attribute.
+# `...` and `public`, each name given once.
 class_members <- function(named, dots, public, caller) {
   for (name in names(named)) {
     check_method(named[[name]], name, caller)
@@ -321,15 +325,6 @@ class_members <- function(named, dots, public, caller) {
       call = caller, class = "rkeras_arg_error"
     )
   }
-  if ("inherit" %in% spelt) {
-    cli::cli_abort(
-      c(
-        "{.arg inherit} is not supported by rkeras's {.fn {rlang::call_name(rlang::frame_call(caller))}}.",
-        "i" = "A class made here always extends Keras's base class."
-      ),
-      call = caller, class = "rkeras_arg_error"
-    )
-  }
   if (anyDuplicated(spelt)) {
     dup <- spelt[anyDuplicated(spelt)]
     cli::cli_abort("{.arg {dup}} is given twice.", call = caller, class = "rkeras_arg_error")
@@ -338,6 +333,72 @@ class_members <- function(named, dots, public, caller) {
     if (is.function(members[[name]])) check_method(members[[name]], name, caller) else check_python_name(name, "...", caller)
   }
   members
+}
+
+# What Layer() and Callback() know of a class until Python makes it, in the
+# registry `class_definitions` under a key the Python class carries as
+# `_rkeras_definition` (which subclasses inherit until they set their own).
+new_class_definition <- function(kind, classname, methods, fields, parent_env, private, parent) {
+  definition <- new.env(parent = emptyenv())
+  definition$kind <- kind
+  definition$key <- paste0(classname, "_", length(class_definitions) + 1L)
+  definition$classname <- classname
+  definition$methods <- methods
+  definition$fields <- c(fields, list(`_rkeras_definition` = definition$key))
+  definition$parent_env <- parent_env
+  definition$parent <- parent
+  # An R-defined parent's `private` comes first; the class's own replaces it.
+  definition$private <- if (is.environment(parent)) utils::modifyList(parent$private, private) else private
+  assign(definition$key, definition, envir = class_definitions)
+  definition
+}
+
+class_definitions <- new.env(parent = emptyenv())
+
+# `inherit`: NULL (Keras's base class), a function that Layer() or
+# Callback() made (an R-defined class), a generated wrapper such as
+# layer_dense() or callback_early_stopping() (its Keras class), or a Keras
+# class itself. Returns NULL, the parent's definition or the class's path.
+check_inherit <- function(inherit, kind, caller) {
+  if (is.null(inherit)) {
+    return(NULL)
+  }
+  expected <- sprintf(
+    "`NULL`, a function made by `%s()`, an rkeras %s function or a Keras %s class",
+    if (kind == "layer") "Layer" else "Callback", kind, kind
+  )
+  if (inherits(inherit, "python.builtin.type")) {
+    return(inherit)
+  }
+  if (!is.function(inherit) || is.primitive(inherit)) {
+    abort_arg("inherit", expected, inherit, call = caller)
+  }
+  parent <- environment(inherit)$definition
+  if (is.environment(parent) && identical(parent$kind, kind)) {
+    return(parent)
+  }
+  # A generated wrapper is one call of compose_layer() or new_keras_object()
+  # with the class's dotted path first.
+  body <- body(inherit)
+  if (is.call(body) && identical(body[[1]], as.name("{"))) body <- body[[length(body)]]
+  builders <- if (kind == "layer") "compose_layer" else "new_keras_object"
+  if (is.call(body) && is.name(body[[1]]) && as.character(body[[1]]) %in% builders &&
+    length(body) >= 2L && is.character(body[[2]])) {
+    return(body[[2]])
+  }
+  abort_arg("inherit", expected, inherit, call = caller)
+}
+
+# The Python class a definition extends (NULL: Keras's base class).
+base_class <- function(definition, call) {
+  parent <- definition$parent
+  if (is.null(parent) || inherits(parent, "python.builtin.type")) {
+    return(parent)
+  }
+  if (is.character(parent)) {
+    return(py_class(parent))
+  }
+  if (parent$kind == "layer") py_class(custom_layer_path(parent, call)) else custom_callback_class(parent, call)
 }
 
 # `private`: a named list, copied into each instance's private environment.

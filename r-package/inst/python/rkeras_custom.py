@@ -145,13 +145,25 @@ def _method(cell, name, r_function, params):
     return scope[name]
 
 
-def define_layer(classname, methods, fields=None):
+def _base_class(base, root, what):
+    """``base``, checked to be ``root`` or a subclass of it; ``root`` when None."""
+    if base is None:
+        return root
+    if not (isinstance(base, type) and issubclass(base, root)):
+        raise TypeError(f"`inherit` must be a {what} class, not {base!r}.")
+    return base
+
+
+def define_layer(classname, methods, fields=None, base=None):
     """Create and register a ``keras.layers.Layer`` subclass; returns its dotted path.
 
     ``methods`` maps R method names to ``[r_function, params]``; ``initialize``
-    becomes ``__init__``. ``fields`` become class attributes.
+    becomes ``__init__``. ``fields`` become class attributes. ``base`` is the
+    class to extend (a Keras layer class, or one R defined), by default
+    ``keras.layers.Layer``.
     """
     global _count
+    base = _base_class(base, keras.layers.Layer, "Keras layer")
     cell = []
     namespace = {"__module__": __name__, "__qualname__": classname}
     namespace.update(fields or {})
@@ -160,7 +172,7 @@ def define_layer(classname, methods, fields=None):
             namespace["__init__"] = _method(cell, "__init__", r_function, None)
         else:
             namespace[name] = _method(cell, name, r_function, params)
-    cls = type(classname, (keras.layers.Layer,), namespace)
+    cls = type(classname, (base,), namespace)
     cell.append(cls)
     keras.saving.register_keras_serializable(package=PACKAGE, name=classname)(cls)
     _count += 1
@@ -256,15 +268,17 @@ def _set_callback_model(self, value):
     self.set_model(value)
 
 
-def define_callback(classname, methods, fields=None):
+def define_callback(classname, methods, fields=None, base=None):
     """Create a ``keras.callbacks.Callback`` subclass; returns the class.
 
     ``methods`` maps R method names to ``[r_function, params]`` as for
     ``define_layer``: the hooks (``on_epoch_end``...) are called with the
     index counted from 1 and the logs, ``initialize`` becomes ``__init__``,
     and any other method keeps its R signature. ``fields`` become class
-    attributes.
+    attributes. ``base`` is the class to extend, by default
+    ``keras.callbacks.Callback``.
     """
+    base = _base_class(base, keras.callbacks.Callback, "Keras callback")
     cell = []
     namespace = {"__module__": __name__, "__qualname__": classname}
     namespace.update(fields or {})
@@ -278,6 +292,6 @@ def define_callback(classname, methods, fields=None):
         else:
             namespace[name] = _method(cell, name, r_function, params)
     namespace["model"] = property(keras.callbacks.Callback.model.fget, _set_callback_model)
-    cls = type(classname, (keras.callbacks.Callback,), namespace)
+    cls = type(classname, (base,), namespace)
     cell.append(cls)
     return cls

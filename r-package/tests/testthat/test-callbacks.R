@@ -523,7 +523,33 @@ test_that("Callback() takes keras3's public and parent_env", {
   fit(model, matrix(1, 4, 2), rep(1, 4), epochs = 2, verbose = 0, callbacks = counter())
   expect_identical(record$epochs, 1:2)
   expect_error(Callback("Counter", parent_env = "here"), "`parent_env` must be an environment", fixed = TRUE)
-  expect_error(Callback("Counter", inherit = list()), "`inherit` is not supported", fixed = TRUE)
+  expect_error(Callback("Counter", inherit = list()), "`inherit` must be `NULL`, a function made by `Callback()`", fixed = TRUE)
+})
+
+test_that("Callback(inherit =) extends a Callback() class or an rkeras callback such as early stopping", {
+  skip_if_no_keras()
+  record <- new.env()
+  record$ends <- integer()
+  counting <- Callback("Counting", on_epoch_end = function(epoch, logs = NULL) record$ends <- c(record$ends, epoch))
+  loud <- Callback("Loud",
+    on_epoch_end = function(epoch, logs = NULL) {
+      super$on_epoch_end(epoch - 1L, logs)
+      record$ends <- c(record$ends, -epoch)
+    },
+    inherit = counting
+  )
+  model <- keras_model_sequential(input_shape = 2)
+  layer_dense(model, units = 1)
+  compile(model, optimizer = "sgd", loss = "mse")
+  fit(model, matrix(1, 4, 2), rep(1, 4), epochs = 2, verbose = 0, callbacks = loud())
+  # super$on_epoch_end() is Python's: it takes Keras's epoch, counted from 0.
+  expect_identical(record$ends, c(1L, -1L, 2L, -2L))
+
+  stops <- Callback("PatientStop", inherit = callback_early_stopping,
+    on_train_end = function(logs = NULL) record$stopped <- self$stopped_epoch)
+  fit(model, matrix(1, 4, 2), rep(1, 4), epochs = 30, verbose = 0,
+    callbacks = stops(monitor = "loss", patience = 0, min_delta = 10))
+  expect_identical(record$stopped, 1L)
 })
 
 test_that("Callback() methods keep state in `private`, as in keras3's guide", {

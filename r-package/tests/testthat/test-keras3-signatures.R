@@ -18,10 +18,6 @@ keras3_differences <- list(
     "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "ema_momentum",
     "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps"
   )),
-  # Refused by name, with an error that says so: a class made here always
-  # extends Keras's base class.
-  Layer = list(missing = "inherit"),
-  Callback = list(missing = "inherit"),
   # Keras's ConvLSTM classes have no `unroll` of their own (keras3 passes it
   # after `...`); the generator keeps to the constructor's parameters.
   layer_conv_lstm_1d = list(missing = "unroll"),
