@@ -235,8 +235,14 @@ test_that("Layer(inherit =) extends a class made by Layer(), an rkeras layer fun
 
   expect_error(Layer("Bad", inherit = "layer_dense"), "`inherit` must be `NULL`, a function made by `Layer()`", fixed = TRUE)
   expect_error(Layer("Bad", inherit = mean), "`inherit` must be", fixed = TRUE)
-  bad <- Layer("BadParent", inherit = reticulate::import("keras")$callbacks$Callback)
-  expect_error(bad(), "`inherit` must be a Keras layer class", class = "rkeras_python_error")
+  # A definition Python refuses fails where it is used, and does not stop
+  # load_model() from reading other files.
+  layer_refused <- Layer("Refused", call = function(x, kwargs) x)
+  expect_error(layer_refused(), "cannot be a Python argument name", class = "rkeras_python_error")
+  expect_equal(predict(load_model(path), x, verbose = 0), x * 5 + 1)
+  expect_error(Layer("BadParent", inherit = reticulate::import("keras")$callbacks$Callback),
+    "`inherit` must be `NULL`, a function made by `Layer()`, an rkeras layer function or a Keras layer class, not",
+    fixed = TRUE)
 })
 
 test_that("each layer has its own private environment, seeded from `private`, whose functions see self", {
