@@ -2,7 +2,8 @@
 
 Reports, as ``file:line:col: error:`` diagnostics, constructor arguments
 missing, extra or out of order (matched by the Keras keyword: an argument's
-``py_name``, else its name); defaults that differ in Python terms (an
+``py_name``, else its name; a parameter a base class takes through the
+constructor's ``**kwargs`` may be declared too); defaults that differ in Python terms (an
 ``axis`` default counts from 1 in the spec); call inputs and call arguments
 that differ from the layer's ``call``; a Keras docstring that changed since
 the spec was drafted (``keras_doc_hash``); and public layer classes that
@@ -290,7 +291,12 @@ def _check_constructor(
     spec: LayerSpec, keras_class: KerasClass, nodes: _SpecNodes, errors: ErrorLog
 ) -> None:
     _check_parameters(
-        spec, keras_class.constructor_parameters(), f"{keras_class.path}()", nodes, errors
+        spec,
+        keras_class.constructor_parameters(),
+        f"{keras_class.path}()",
+        nodes,
+        errors,
+        forwarded=keras_class.forwarded_parameters(),
     )
 
 
@@ -301,14 +307,24 @@ def _check_parameters(
     nodes: _SpecNodes,
     errors: ErrorLog,
     skipped: tuple[str, ...] = (),
+    forwarded: tuple[Parameter, ...] = (),
 ) -> None:
-    """``skipped``: arguments that are not this callable's (the function's only)."""
+    """``skipped``: arguments that are not this callable's (the function's only).
+
+    ``forwarded``: parameters of a base class the constructor passes on
+    through ``**kwargs``. A spec may declare them (keras3 does, e.g.
+    ``unroll`` of the ConvLSTM layers); their defaults are checked, their
+    place is not, and none is required.
+    """
     parameters = {p.name: p for p in keras_parameters}
+    passed_on = {p.name: p for p in forwarded}
     checked = [a for a in spec.arguments if a.name not in skipped]
     # Matched by the keyword Keras takes: an argument's py_name, else its name.
     arguments = {a.keras_name: a for a in checked}
     for argument in checked:
-        if argument.keras_name not in parameters:
+        if argument.keras_name in passed_on and argument.keras_name not in parameters:
+            _check_default(argument, passed_on[argument.keras_name], where, nodes, errors)
+        elif argument.keras_name not in parameters:
             errors.add(argument.position, f"{_label(argument)} is not a parameter of {where}")
     for name, parameter in parameters.items():
         if name not in arguments:

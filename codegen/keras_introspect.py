@@ -70,6 +70,28 @@ class KerasClass:
     def constructor_parameters(self) -> tuple[Parameter, ...]:
         return _parameters(self.cls.__init__)
 
+    def forwarded_parameters(self) -> tuple[Parameter, ...]:
+        """Parameters the constructor passes on through ``**kwargs``.
+
+        Those of the base classes' constructors, walking the MRO while each
+        constructor takes ``**kwargs`` (``unroll`` of ``ConvLSTM1D`` is
+        ``keras.layers.RNN``'s), without the class's own.
+        """
+        own = {p.name for p in self.constructor_parameters()}
+        found: dict[str, Parameter] = {}
+        takes_kwargs = _takes_kwargs(self.cls.__init__)
+        for base in self.cls.__mro__[1:]:
+            if not takes_kwargs:
+                break
+            init = base.__dict__.get("__init__")
+            if init is None:
+                continue
+            for parameter in _parameters(init):
+                if parameter.name not in own:
+                    found.setdefault(parameter.name, parameter)
+            takes_kwargs = _takes_kwargs(init)
+        return tuple(found.values())
+
     def call_parameters(self) -> tuple[Parameter, ...]:
         return _parameters(self.cls.call)
 
@@ -79,6 +101,13 @@ class KerasClass:
             parameter.kind is inspect.Parameter.VAR_POSITIONAL
             for parameter in inspect.signature(self.cls.call).parameters.values()
         )
+
+
+def _takes_kwargs(function: object) -> bool:
+    return any(
+        parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in inspect.signature(function).parameters.values()
+    )
 
 
 def _parameters(function: object) -> tuple[Parameter, ...]:

@@ -103,6 +103,14 @@ def test_drift_reports_each_kind_of_difference(tmp_path: Path) -> None:
     groups = _argument_block(conv.read_text(), "groups")
     _edit(conv, groups, "")
     _edit(conv, "call_inputs:\n", groups + "call_inputs:\n")
+    # A wrong default for a parameter the constructor passes on through
+    # **kwargs (ConvLSTM1D -> RNN's unroll).
+    conv_lstm = specs / "layer_conv_lstm_1d.yaml"
+    _edit(
+        conv_lstm,
+        "  - name: unroll\n    type: flag\n    default: false",
+        "  - name: unroll\n    type: flag\n    default: true",
+    )
     # A changed docstring.
     dropout = specs / "layer_dropout.yaml"
     dropout.write_text(
@@ -135,6 +143,8 @@ def test_drift_reports_each_kind_of_difference(tmp_path: Path) -> None:
         f"specs/layer_conv_1d.yaml:{_line(conv, '  - name: activation')}:5: error: argument "
         f"'activation' is out of order: keras.layers.Conv1D() has 'groups' here (its order: "
         f"{keras_order})",
+        f"specs/layer_conv_lstm_1d.yaml:{_line(conv_lstm, '  - name: unroll') + 2}:14: error: "
+        "default of argument 'unroll' is True in Python terms, keras.layers.ConvLSTM1D() has False",
         f"specs/layer_dense.yaml:{_line(dense, NEWLINE + 'arguments:') + 1}:1: error: "
         "keras.layers.Dense() has parameter 'lora_alpha' (default None), missing from the "
         "spec's arguments",
@@ -158,7 +168,7 @@ def test_drift_reports_each_kind_of_difference(tmp_path: Path) -> None:
         "remove it from this list",
         f"specs/not_yet_wrapped.yaml:{_line(listing, '  - keras.layers.Nope')}:5: error: "
         "'keras.layers.Nope' is not a public layer class of keras.layers in Keras 3.15.1",
-        "codegen drift: 10 problems against Keras 3.15.1",
+        "codegen drift: 11 problems against Keras 3.15.1",
     ]
     assert result.returncode == 1
     assert result.stdout == ""

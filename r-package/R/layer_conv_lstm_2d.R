@@ -68,6 +68,10 @@
 #' @param stateful Boolean (default FALSE). If `TRUE`, the last state
 #'   for each sample at index i in a batch will be used as initial
 #'   state for the sample of index i in the following batch.
+#' @param unroll If `TRUE`, the network will be unrolled, else a symbolic loop will be
+#'   used. Unrolling can speed-up an RNN, although it tends to be more
+#'   memory-intensive. Unrolling is only suitable for short sequences.
+#'   Keras's `RNN` takes it, through the layer's keyword arguments.
 #' @param ... For forward/backward compatability.
 #'
 #' @returns
@@ -134,7 +138,7 @@ layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L,
                                bias_constraint = NULL, dropout = 0, recurrent_dropout = 0,
                                seed = NULL, return_sequences = FALSE,
                                return_state = FALSE, go_backwards = FALSE,
-                               stateful = FALSE, ...) {
+                               stateful = FALSE, unroll = FALSE, ...) {
   compose_layer(
     "keras.layers.ConvLSTM2D",
     filters = arg_integer(filters, "filters", min = 1),
@@ -163,6 +167,7 @@ layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L,
     return_sequences = arg_flag(return_sequences, "return_sequences"),
     return_state = arg_flag(return_state, "return_state"),
     go_backwards = arg_flag(go_backwards, "go_backwards"),
-    stateful = arg_flag(stateful, "stateful")
+    stateful = arg_flag(stateful, "stateful"),
+    unroll = arg_flag(unroll, "unroll")
   )
 }

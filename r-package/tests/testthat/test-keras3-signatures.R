@@ -18,11 +18,11 @@ keras3_differences <- list(
     "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "ema_momentum",
     "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps"
   )),
-  # Keras's ConvLSTM classes have no `unroll` of their own (keras3 passes it
-  # after `...`); the generator keeps to the constructor's parameters.
-  layer_conv_lstm_1d = list(missing = "unroll"),
-  layer_conv_lstm_2d = list(missing = "unroll"),
-  layer_conv_lstm_3d = list(missing = "unroll"),
+  # keras3 takes `unroll` after `...` (by name only); here it comes before
+  # `...`, as every layer argument does.
+  layer_conv_lstm_1d = list(order = TRUE),
+  layer_conv_lstm_2d = list(order = TRUE),
+  layer_conv_lstm_3d = list(order = TRUE),
   # Keras's Conv3DTranspose takes data_format before output_padding (unlike
   # the 1D and 2D classes); the specs follow Keras's order, which
   # `codegen drift` checks.
