@@ -336,8 +336,10 @@ def _check_parameters(
     keras_order = [name for name in parameters if name in arguments]
     spec_order = [a for a in checked if a.keras_name in parameters]
     # keras3 orders its optimizers, losses... its own way (`name` before the
-    # arguments Keras added since); a keras3 user's positional call is what counts.
-    checked_order = spec_order if isinstance(spec, LayerSpec) else []
+    # arguments Keras added since), and a few layers too (`keras3_order`);
+    # a keras3 user's positional call is what counts.
+    follows_keras = isinstance(spec, LayerSpec) and spec.keras3_order is None
+    checked_order = spec_order if follows_keras else []
     for argument, expected in zip(checked_order, keras_order[: len(checked_order)], strict=True):
         if argument.keras_name != expected:
             errors.add(

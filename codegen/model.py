@@ -55,6 +55,7 @@ SPEC_KEYS_OPTIONAL = (
     "first_argument",
     "variadic_inputs",
     "named_inputs",
+    "keras3_order",
 )
 # The name of the wrapper's first parameter, keras3's for the layer; "none"
 # for a layer that is only ever built, never composed (RNN cells: keras3's
@@ -171,6 +172,9 @@ class LayerSpec:
     named_inputs: tuple[str, ...] = ()
     # Hash of the Keras docstring the spec was last checked against (codegen drift).
     keras_doc_hash: str | None = None
+    # Why the arguments follow keras3's order where it differs from Keras's
+    # (codegen drift then leaves their order alone); None: Keras's order.
+    keras3_order: str | None = None
     position: Position = field(default=NOWHERE, compare=False)
 
     def to_spec(self) -> dict[str, object]:
@@ -193,6 +197,8 @@ class LayerSpec:
             spec["named_inputs"] = list(self.named_inputs)
         if self.object_doc is not None:
             spec["object_doc"] = self.object_doc
+        if self.keras3_order is not None:
+            spec["keras3_order"] = self.keras3_order
         spec["arguments"] = [argument.to_spec() for argument in self.arguments]
         spec["call_inputs"] = [call_input.to_spec() for call_input in self.call_inputs]
         if self.input_dtype != DEFAULT_INPUT_DTYPE:
@@ -452,6 +458,7 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
     title = fields.text("title", single_line=True)
     description = fields.text("description")
     object_doc = fields.text("object_doc")
+    keras3_order = fields.text("keras3_order", single_line=True)
     first_argument = _first_argument(fields, errors)
     variadic_inputs = fields.flag("variadic_inputs", False)
     named_inputs = _named_inputs(fields, errors)
@@ -487,6 +494,7 @@ def parse_layer_spec(root: YamlNode, errors: ErrorLog) -> LayerSpec | None:
         variadic_inputs=variadic_inputs,
         named_inputs=named_inputs,
         keras_doc_hash=keras_doc_hash,
+        keras3_order=keras3_order,
         position=fields.position,
     )
 

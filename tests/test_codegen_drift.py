@@ -111,6 +111,9 @@ def test_drift_reports_each_kind_of_difference(tmp_path: Path) -> None:
         "  - name: unroll\n    type: flag\n    default: false",
         "  - name: unroll\n    type: flag\n    default: true",
     )
+    # keras3's order without `keras3_order` saying why: Keras's order is expected.
+    conv_3d_transpose = specs / "layer_conv_3d_transpose.yaml"
+    _edit(conv_3d_transpose, re.search(r"keras3_order: .*\n", conv_3d_transpose.read_text())[0], "")
     # A changed docstring.
     dropout = specs / "layer_dropout.yaml"
     dropout.write_text(
@@ -143,6 +146,12 @@ def test_drift_reports_each_kind_of_difference(tmp_path: Path) -> None:
         f"specs/layer_conv_1d.yaml:{_line(conv, '  - name: activation')}:5: error: argument "
         f"'activation' is out of order: keras.layers.Conv1D() has 'groups' here (its order: "
         f"{keras_order})",
+        f"specs/layer_conv_3d_transpose.yaml:{_line(conv_3d_transpose, '  - name: output_padding')}"
+        ":5: error: argument 'output_padding' is out of order: keras.layers.Conv3DTranspose() has "
+        "'data_format' here (its order: filters, kernel_size, strides, padding, data_format, "
+        "output_padding, dilation_rate, activation, use_bias, kernel_initializer, "
+        "bias_initializer, kernel_regularizer, bias_regularizer, activity_regularizer, "
+        "kernel_constraint, bias_constraint)",
         f"specs/layer_conv_lstm_1d.yaml:{_line(conv_lstm, '  - name: unroll') + 2}:14: error: "
         "default of argument 'unroll' is True in Python terms, keras.layers.ConvLSTM1D() has False",
         f"specs/layer_dense.yaml:{_line(dense, NEWLINE + 'arguments:') + 1}:1: error: "
@@ -168,7 +177,7 @@ def test_drift_reports_each_kind_of_difference(tmp_path: Path) -> None:
         "remove it from this list",
         f"specs/not_yet_wrapped.yaml:{_line(listing, '  - keras.layers.Nope')}:5: error: "
         "'keras.layers.Nope' is not a public layer class of keras.layers in Keras 3.15.1",
-        "codegen drift: 11 problems against Keras 3.15.1",
+        "codegen drift: 12 problems against Keras 3.15.1",
     ]
     assert result.returncode == 1
     assert result.stdout == ""

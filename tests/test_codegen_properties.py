@@ -228,6 +228,7 @@ def layer_specs(draw: st.DrawFn) -> LayerSpec:
         ),
         example=draw(multi_line),
         object_doc=draw(st.none() | multi_line),
+        keras3_order=draw(st.none() | single_line),
         input_dtype=draw(st.sampled_from(INPUT_DTYPES)),
         first_argument=first_argument,
         variadic_inputs=draw(st.booleans()),

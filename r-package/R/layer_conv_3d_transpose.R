@@ -22,6 +22,14 @@
 #'   `"valid"` means no padding. `"same"` results in padding evenly to
 #'   the left/right or up/down of the input. When `padding = "same"` and
 #'   `strides = 1`, the output has the same size as the input.
+#' @param output_padding Integer or vector of 3 integers,
+#'   specifying the amount of padding along the depth, height, and
+#'   width.
+#'   Can be a single integer to specify the same value for all
+#'   spatial dimensions.
+#'   The amount of output padding along a given dimension must be
+#'   lower than the stride along that same dimension.
+#'   If set to `NULL` (default), the output shape is inferred.
 #' @param data_format Either `"channels_last"` or `"channels_first"`.
 #'   The ordering of the dimensions in the inputs. `"channels_last"`
 #'   corresponds to inputs with shape
@@ -31,14 +39,6 @@
 #'   It defaults to the `image_data_format` value found in your Keras
 #'   config file at `~/.keras/keras.json`. If you never set it, then it
 #'   will be `"channels_last"`.
-#' @param output_padding Integer or vector of 3 integers,
-#'   specifying the amount of padding along the depth, height, and
-#'   width.
-#'   Can be a single integer to specify the same value for all
-#'   spatial dimensions.
-#'   The amount of output padding along a given dimension must be
-#'   lower than the stride along that same dimension.
-#'   If set to `NULL` (default), the output shape is inferred.
 #' @param dilation_rate Integer or vector of 3 integers, specifying
 #'   the dilation rate to use for dilated convolution.
 #'   Can be a single integer to specify the same value for
@@ -102,8 +102,8 @@
 #' y <- layer_conv_3d_transpose(x, filters = 32, kernel_size = 2, strides = 2, activation = "relu")
 #' dim(y) # 4 20 16 24 32
 layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L),
-                                    padding = "valid", data_format = NULL,
-                                    output_padding = NULL, dilation_rate = c(1L, 1L, 1L),
+                                    padding = "valid", output_padding = NULL,
+                                    data_format = NULL, dilation_rate = c(1L, 1L, 1L),
                                     activation = NULL, use_bias = TRUE,
                                     kernel_initializer = "glorot_uniform",
                                     bias_initializer = "zeros", kernel_regularizer = NULL,
@@ -116,8 +116,8 @@ layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L
     kernel_size = arg_integers(kernel_size, "kernel_size"),
     strides = arg_integers(strides, "strides"),
     padding = arg_choice(padding, "padding", c("valid", "same")),
-    data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
     output_padding = arg_integers(output_padding, "output_padding", nullable = TRUE),
+    data_format = arg_choice(data_format, "data_format", c("channels_last", "channels_first"), nullable = TRUE),
     dilation_rate = arg_integers(dilation_rate, "dilation_rate"),
     activation = arg_activation(activation, "activation", nullable = TRUE),
     use_bias = arg_flag(use_bias, "use_bias"),

@@ -22,11 +22,7 @@ keras3_differences <- list(
   # `...`, as every layer argument does.
   layer_conv_lstm_1d = list(order = TRUE),
   layer_conv_lstm_2d = list(order = TRUE),
-  layer_conv_lstm_3d = list(order = TRUE),
-  # Keras's Conv3DTranspose takes data_format before output_padding (unlike
-  # the 1D and 2D classes); the specs follow Keras's order, which
-  # `codegen drift` checks.
-  layer_conv_3d_transpose = list(order = TRUE)
+  layer_conv_lstm_3d = list(order = TRUE)
 )
 
 test_that("every keras3 argument of a shared function exists in rkeras, in keras3's order", {
