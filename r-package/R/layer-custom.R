@@ -70,6 +70,20 @@
 #' )
 #' as.array(layer_scale(matrix(c(1, 2, 3, 4, 5, 6), 2), factor = 10))
 #'
+#' # A subclass: Scale's initialize, its own call, and state in `private`.
+#' layer_scale_count <- Layer("ScaleCount",
+#'   call = function(x) {
+#'     private$calls <- private$calls + 1
+#'     super$call(x)
+#'   },
+#'   calls = function() private$calls,
+#'   private = list(calls = 0),
+#'   inherit = layer_scale
+#' )
+#' counted <- layer_scale_count(factor = 2)
+#' y <- counted(matrix(1, 2, 2))
+#' counted$calls()
+#'
 #' # A layer with a weight, made in build() and trained by fit().
 #' layer_gain <- Layer("Gain",
 #'   build = function(input_shape) {
