@@ -42,7 +42,11 @@ class_members <- function(named, dots, public, caller) {
     cli::cli_abort("{.arg {dup}} is given twice.", call = caller, class = "rkeras_arg_error")
   }
   for (name in spelt) {
-    if (is.function(members[[name]])) check_method(members[[name]], name, caller) else check_python_name(name, "...", caller)
+    if (is.function(members[[name]])) {
+      check_method(members[[name]], name, caller)
+    } else {
+      check_python_name(name, "...", caller)
+    }
   }
   members
 }
