@@ -322,7 +322,7 @@ def _check_parameters(
     # Matched by the keyword Keras takes: an argument's py_name, else its name.
     arguments = {a.keras_name: a for a in checked}
     for argument in checked:
-        if argument.keras_name in passed_on and argument.keras_name not in parameters:
+        if argument.keras_name in passed_on:
             _check_default(argument, passed_on[argument.keras_name], where, nodes, errors)
         elif argument.keras_name not in parameters:
             errors.add(argument.position, f"{_label(argument)} is not a parameter of {where}")

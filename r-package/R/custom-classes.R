@@ -121,7 +121,7 @@ check_inherit <- function(inherit, kind, caller) {
     abort_arg("inherit", expected, inherit, call = caller)
   }
   parent <- environment(inherit)$definition
-  if (is.environment(parent) && identical(parent$kind, kind)) {
+  if (is_class_definition(parent) && identical(parent$kind, kind)) {
     return(parent)
   }
   # A generated wrapper is one call of compose_layer() or new_keras_object()
@@ -139,7 +139,8 @@ check_inherit <- function(inherit, kind, caller) {
 # What Layer() and Callback() know of a class until Python makes it, in the
 # registry `class_definitions` under a key the Python class carries as
 # `_rkeras_definition` (which subclasses inherit until they set their own).
-# A class defined again under the same name replaces the older definition.
+# load_model() defines every layer class in it, so a saved model finds its
+# class. A class defined again under the same name replaces the older one.
 new_class_definition <- function(kind, classname, methods, fields, parent_env, private, parent) {
   definition <- new.env(parent = emptyenv())
   definition$kind <- kind
@@ -150,12 +151,18 @@ new_class_definition <- function(kind, classname, methods, fields, parent_env, p
   definition$parent_env <- parent_env
   definition$parent <- parent
   # An R-defined parent's `private` comes first; the class's own replaces it.
-  definition$private <- if (is.environment(parent)) utils::modifyList(parent$private, private) else private
+  definition$private <- if (is_class_definition(parent)) utils::modifyList(parent$private, private) else private
   assign(definition$key, definition, envir = class_definitions)
   definition
 }
 
 class_definitions <- new.env(parent = emptyenv())
+
+# A definition new_class_definition() made, as opposed to a Python class (a
+# reticulate object may be an environment too) or a class path.
+is_class_definition <- function(x) {
+  is.environment(x) && !inherits(x, "python.builtin.object")
+}
 
 # The Python class a definition extends (NULL: Keras's base class).
 base_class <- function(definition, call) {
@@ -189,7 +196,7 @@ bind_method <- function(method, definition) {
     env <- new.env(parent = parent_env)
     env$self <- .rkeras_self
     env$super <- .rkeras_super
-    delayedAssign("private", private_env(.rkeras_self, definition), assign.env = env)
+    delayedAssign("private", private_env(.rkeras_self), assign.env = env)
     environment(method) <- env
     method(...)
   }
@@ -214,20 +221,19 @@ method_params <- function(method) {
 }
 
 # The instance's own `private` environment, made on first use from the
-# class's `private` list. Its functions see `self` and `private` as methods
-# do; `self` there is reached through a Python weak reference, so that the
-# registry never keeps an instance alive. Environments of collected
-# instances are dropped here.
-private_env <- function(instance, definition) {
+# `private` list of the instance's own class (which holds its R-defined
+# parents' too, so a method a parent defined seeds it the same way). Its
+# functions see `self` and `private` as methods do; `self` there is reached
+# through a Python weak reference, so that the registry never keeps an
+# instance alive. Environments of collected instances are dropped here.
+private_env <- function(instance) {
   module <- custom_module()
   id <- module$private_id(instance)
   found <- the$private_envs[[id]]
   if (!is.null(found)) {
     return(found)
   }
-  # A method inherited from an R-defined class seeds from the instance's own
-  # class, which holds its parents' `private` too.
-  definition <- class_definitions[[instance$`_rkeras_definition`]] %||% definition
+  definition <- class_definitions[[instance$`_rkeras_definition`]]
   collected <- intersect(as.character(unlist(module$collected_private_ids())), ls(the$private_envs))
   rm(list = collected, envir = the$private_envs)
   private <- new.env(parent = emptyenv())

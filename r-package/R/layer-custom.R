@@ -111,12 +111,8 @@ Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_c
     "layer", classname, methods, fields, parent_env, check_private(private, caller),
     check_inherit(inherit, "layer", caller)
   )
-  # The registry load_model() builds from, so a saved model finds its class.
-  custom_layers[[classname]] <- definition
   new_layer_function(definition, methods$initialize)
 }
-
-custom_layers <- new.env(parent = emptyenv())
 
 # The layer function: `object` first, then the arguments of `initialize`
 # (just `...` without one), as keras3's Layer() makes it.
@@ -178,10 +174,10 @@ custom_layer_path <- function(definition, call = rlang::caller_env()) {
 #' @keywords internal
 #' @noRd
 define_custom_layers <- function(call = rlang::caller_env()) {
-  for (name in ls(custom_layers)) {
+  for (definition in as.list(class_definitions)) {
     # A definition Python refuses (its error shows where the layer function
     # is used) is in no saved model, and must not stop others from loading.
-    try(custom_layer_path(custom_layers[[name]], call), silent = TRUE)
+    if (definition$kind == "layer") try(custom_layer_path(definition, call), silent = TRUE)
   }
   invisible()
 }
