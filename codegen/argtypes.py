@@ -599,6 +599,59 @@ class NamedList(ArgTypeBase):
         return "cannot have a default other than null"
 
 
+
+@dataclass(frozen=True)
+class ChoiceOrFunction(ArgTypeBase):
+    """One of Keras's named behaviours, or a function of the user's own.
+
+    ``TextVectorization``'s ``standardize`` and ``split``: a listed string, an
+    R function or a Python callable.
+    """
+
+    name: ClassVar[str] = "choice_or_function"
+    r_coercer: ClassVar[str] = "arg_choice_or_function"
+    doc: ClassVar[str] = "one of the listed strings, an R function or a Python callable"
+    call_argument: ClassVar[bool] = False
+    options: tuple[str, ...]
+
+    def coercer_parameters(self) -> list[str]:
+        return [r_character_vector(self.options)]
+
+    def value_problem(self, value: Value) -> str | None:
+        if isinstance(value, str) and value in self.options:
+            return None
+        listed = ", ".join(repr(option) for option in self.options)
+        hint = did_you_mean(value, self.options) if isinstance(value, str) else ""
+        return f"is not one of {listed}{hint}"
+
+
+@dataclass(frozen=True)
+class Token(ArgTypeBase):
+    """One token of a lookup or hashing layer's input: a string or a whole number."""
+
+    name: ClassVar[str] = "token"
+    r_coercer: ClassVar[str] = "arg_token"
+    doc: ClassVar[str] = "a single string or a whole number, such as a mask token"
+    call_argument: ClassVar[bool] = False
+
+    def value_problem(self, value: Value) -> str | None:
+        if isinstance(value, str) or (_is_whole(value) and _fits_r_integer(value)):
+            return None
+        return "does not match type token (expected a string or a whole number)"
+
+
+@dataclass(frozen=True)
+class Vocabulary(_ObjectOnly):
+    """A lookup layer's vocabulary: tokens, or the path of a file of them."""
+
+    name: ClassVar[str] = "vocabulary"
+    r_coercer: ClassVar[str] = "arg_vocabulary"
+    doc: ClassVar[str] = (
+        "a character vector or whole numbers (sent as a list), one string naming a file "
+        "of tokens, or a tensor"
+    )
+    call_argument: ClassVar[bool] = False
+
 ArgType = ArgTypeBase
 
 TYPES: dict[str, type[ArgType]] = {
@@ -635,6 +688,9 @@ TYPES: dict[str, type[ArgType]] = {
         NumberList,
         Strings,
         NamedList,
+        ChoiceOrFunction,
+        Token,
+        Vocabulary,
     )
 }
 # Where each parameterised type's parameters are spelt, for the docs.
@@ -643,6 +699,7 @@ _PARAMETER_EXAMPLES = {
     "number": "`{number: {min: 0, max: 1, min_open: false, max_open: true}}` (each optional)",
     "choice": "`{choice: [dot, concat]}` (required)",
     "frequency": "`{frequency: {batch: true}}` (optional)",
+    "choice_or_function": "`{choice_or_function: [lower, strip_punctuation]}` (required)",
 }
 
 
@@ -659,7 +716,8 @@ def types_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
-_PARAMETERIZED = {"integer", "number", "choice", "frequency"}
+_PARAMETERIZED = {"integer", "number", "choice", "frequency", "choice_or_function"}
+_NEEDS_OPTIONS = {"choice", "choice_or_function"}
 CALL_TYPES = tuple(name for name, cls in TYPES.items() if cls.call_argument)
 
 
@@ -696,8 +754,8 @@ def parse_type(node: YamlNode, errors: ErrorLog, *, for_call: bool = False) -> A
             errors.add(node.position, f"unknown type '{name}'{hint}")
         return None
     if parameters is None:
-        if name == "choice":
-            errors.add(node.position, "type 'choice' needs its options, e.g. {choice: [a, b]}")
+        if name in _NEEDS_OPTIONS:
+            errors.add(node.position, f"type '{name}' needs its options, e.g. {{{name}: [a, b]}}")
             return None
         return TYPES[name]()
     if for_call:
@@ -771,8 +829,21 @@ def _ordered(fields: Fields, low: float | None, high: float | None, errors: Erro
 
 
 def _parse_choice(node: YamlNode, errors: ErrorLog) -> Choice | None:
+    options = _parse_options(node, "choice", errors)
+    return Choice(options) if options is not None else None
+
+
+def _parse_choice_or_function(node: YamlNode, errors: ErrorLog) -> ChoiceOrFunction | None:
+    options = _parse_options(node, "choice_or_function", errors)
+    return ChoiceOrFunction(options) if options is not None else None
+
+
+def _parse_options(node: YamlNode, type_name: str, errors: ErrorLog) -> tuple[str, ...] | None:
+    """The listed strings of a choice-like type, each non-empty and listed once."""
     if not isinstance(node, YamlSeq) or not node.items:
-        errors.add(node.position, f"choice options must be a non-empty list, got {describe(node)}")
+        errors.add(
+            node.position, f"{type_name} options must be a non-empty list, got {describe(node)}"
+        )
         return None
     options: list[str] = []
     ok = True
@@ -782,15 +853,15 @@ def _parse_choice(node: YamlNode, errors: ErrorLog) -> Choice | None:
             hint = " (quote it)" if quotable else ""
             errors.add(
                 item.position,
-                f"choice option must be a non-empty string, got {describe(item)}{hint}",
+                f"{type_name} option must be a non-empty string, got {describe(item)}{hint}",
             )
             ok = False
         elif item.value in options:
-            errors.add(item.position, f"choice option '{item.value}' is listed twice")
+            errors.add(item.position, f"{type_name} option '{item.value}' is listed twice")
             ok = False
         else:
             options.append(item.value)
-    return Choice(tuple(options)) if ok else None
+    return tuple(options) if ok else None
 
 
 def _parse_frequency(node: YamlNode, errors: ErrorLog) -> Frequency | None:
@@ -805,6 +876,7 @@ _PARAMETER_PARSERS = {
     "number": _parse_number,
     "choice": _parse_choice,
     "frequency": _parse_frequency,
+    "choice_or_function": _parse_choice_or_function,
 }
 
 
@@ -823,6 +895,8 @@ def type_to_spec(arg_type: ArgType) -> TypeSpec:
             return {"number": parameters}
         case Choice(options=options):
             return {"choice": list(options)}
+        case ChoiceOrFunction(options=options):
+            return {"choice_or_function": list(options)}
         case _:
             return arg_type.name
 

@@ -64,7 +64,7 @@ NO_FIRST_ARGUMENT = "none"
 FIRST_ARGUMENTS = ("object", "inputs", NO_FIRST_ARGUMENT)
 # What compose_layer() makes of R arrays in ``object`` before the call:
 # "any" hands them over as they are, "float" turns integer arrays into doubles.
-INPUT_DTYPES = ("any", "float")
+INPUT_DTYPES = ("any", "float", "string")
 DEFAULT_INPUT_DTYPE = "any"
 
 

@@ -26,6 +26,7 @@ from codegen.argtypes import (
     ArgType,
     Axis,
     Choice,
+    ChoiceOrFunction,
     Flag,
     FlagOrAuto,
     Integer,
@@ -35,6 +36,7 @@ from codegen.argtypes import (
     Numbers,
     Shape,
     String,
+    Token,
 )
 from codegen.diagnostics import ErrorLog
 from codegen.families import Family
@@ -103,8 +105,16 @@ def number_types(draw: st.DrawFn) -> Number:
 choice_types = st.lists(single_line, min_size=1, max_size=4, unique=True).map(
     lambda options: Choice(tuple(options))
 )
+choice_or_function_types = st.lists(single_line, min_size=1, max_size=4, unique=True).map(
+    lambda options: ChoiceOrFunction(tuple(options))
+)
 # Every type of the table: the parameterised ones drawn with their parameters.
-_PARAMETERISED = {"integer": integer_types(), "number": number_types(), "choice": choice_types}
+_PARAMETERISED = {
+    "integer": integer_types(),
+    "number": number_types(),
+    "choice": choice_types,
+    "choice_or_function": choice_or_function_types,
+}
 arg_types = st.one_of(
     *(
         _PARAMETERISED[name] if name in _PARAMETERISED else st.just(cls())
@@ -126,8 +136,10 @@ def values_of(arg_type: ArgType) -> st.SearchStrategy:
             return st.floats(
                 low, high, exclude_min=low_open, exclude_max=high_open, allow_nan=False
             ).filter(lambda value: value == value and abs(value) != float("inf"))
-        case Choice(options=options):
+        case Choice(options=options) | ChoiceOrFunction(options=options):
             return st.sampled_from(options)
+        case Token():
+            return single_line | r_ints
         case String():
             return single_line
         case Shape():

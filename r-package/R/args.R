@@ -517,3 +517,69 @@ arg_named_list <- function(x, arg, nullable = FALSE, call = rlang::caller_env())
   }
   reticulate::dict(as.list(x))
 }
+
+# One of Keras's named behaviours, or the user's own function in its place
+# (the `standardize` and `split` of layer_text_vectorization()).
+arg_choice_or_function <- function(x, arg, choices, nullable = FALSE, call = rlang::caller_env()) {
+  if (rlang::is_string(x) && x %in% choices) {
+    return(x)
+  }
+  if (is.function(x) || nullable && is.null(x) ||
+    is_python_object(x) && reticulate::py_has_attr(x, "__call__")) {
+    return(x)
+  }
+  expected <- paste0(paste0('"', choices, '"', collapse = ", "), ", an R function or a Python callable")
+  abort_arg(arg, paste("one of", expected), x, nullable, call = call)
+}
+
+# One token of a lookup or hashing layer's input: a string, or a whole number
+# where the inputs are integers.
+arg_token <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (rlang::is_string(x)) {
+    return(x)
+  }
+  if (!is_whole_number(x)) {
+    abort_arg(arg, "a single string or a whole number", x, nullable, call = call)
+  }
+  as.integer(x)
+}
+
+# A lookup layer's vocabulary, as Keras takes it: several tokens (strings, or
+# whole numbers for integer lookups) reach Python as a list; one string is the
+# path of a file with a token per line; a tensor or NumPy array passes as it is.
+arg_vocabulary <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (is_python_object(x)) {
+    return(x)
+  }
+  expected <- "a character vector, whole numbers, the path of a vocabulary file or a tensor"
+  if (rlang::is_string(x)) {
+    if (!file.exists(x) || dir.exists(x)) {
+      cli::cli_abort(
+        c(
+          "{.arg {arg}} must be {expected}, not {.file {x}}: no such file.",
+          "i" = "One string is read as a file path; a vocabulary of one token is {.code list(\"{x}\")}."
+        ),
+        call = call, class = "rkeras_arg_error"
+      )
+    }
+    return(path.expand(x))
+  }
+  # A list of single tokens, all strings or all numbers, is the same as a vector.
+  one_kind <- is.list(x) && is.null(dim(x)) && all(lengths(x) == 1L) &&
+    length(unique(vapply(x, is.character, TRUE))) == 1L
+  tokens <- if (one_kind) unlist(x, use.names = FALSE) else x
+  if (is.character(tokens) && is.null(dim(tokens)) && length(tokens) && !anyNA(tokens)) {
+    return(as.list(tokens))
+  }
+  if (is.numeric(tokens) && is.null(dim(tokens)) && length(tokens) &&
+    all(vapply(tokens, is_whole_number, TRUE))) {
+    return(as.list(as.integer(tokens)))
+  }
+  abort_arg(arg, expected, x, nullable, call = call)
+}

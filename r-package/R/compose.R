@@ -266,10 +266,11 @@ join_inputs <- function(object, extra, layer, input_arg, call) {
   if (length(layer$inputs) > 1L) named else unname(named)
 }
 
-# The first argument as the layer's call takes it: a tensor, an R array, or
-# a list of them (a data.frame of numeric columns as a matrix), with R
-# integer arrays as doubles where the layer computes in floats. Anything else
-# is an error that names the argument and says what it received.
+# The first argument as the layer's call takes it: a tensor, an R array (of
+# strings too where the layer takes them), or a list of them (a data.frame of
+# numeric columns as a matrix), with R integer arrays as doubles where the
+# layer computes in floats. Anything else is an error that names the argument
+# and says what it received.
 as_layer_input <- function(x, arg, input_dtype, call) {
   # Tensors first: they are what model code passes on almost every call.
   if (is_python_object(x)) {
@@ -284,6 +285,11 @@ as_layer_input <- function(x, arg, input_dtype, call) {
       storage.mode(x) <- "double"
     }
     return(x)
+  }
+  # Strings, where the layer takes them (`input_dtype: string`): a vector is
+  # a 1-d array, one string tensor to Keras (a Python list would be many inputs).
+  if (identical(input_dtype, "string") && is.character(x) && length(x) && !anyNA(x)) {
+    return(if (is.null(dim(x))) array(x) else x)
   }
   if (is.list(x) && length(x) && is.null(dim(x))) {
     for (i in seq_along(x)) {

@@ -84,3 +84,46 @@ test_that("arg_axis gives several axes to Python as a tuple", {
   expect_identical(reticulate::py_to_r(axes), list(1L, 2L, -1L))
   expect_identical(reticulate::py_to_r(arg_axis(list(1, -2), "axis")), list(0L, -2L))
 })
+
+test_that("arg_vocabulary sends tokens as a list and one string as a file path", {
+  expect_identical(arg_vocabulary(c("a", "b"), "vocabulary"), list("a", "b"))
+  expect_identical(arg_vocabulary(list("a"), "vocabulary"), list("a"))
+  expect_identical(arg_vocabulary(c(3, 1), "vocabulary"), list(3L, 1L))
+  expect_identical(arg_vocabulary(list(3, 1L), "vocabulary"), list(3L, 1L))
+  expect_null(arg_vocabulary(NULL, "vocabulary", nullable = TRUE))
+  path <- tempfile(fileext = ".txt")
+  writeLines(c("a", "b"), path)
+  on.exit(unlink(path))
+  expect_identical(arg_vocabulary(path, "vocabulary"), path)
+  expect_error(arg_vocabulary("a", "vocabulary"), "`vocabulary` must be a character vector", fixed = TRUE, class = "rkeras_arg_error")
+  expect_error(arg_vocabulary("a", "vocabulary"), 'a vocabulary of one token is `list("a")`', fixed = TRUE)
+  expect_error(arg_vocabulary(tempdir(), "vocabulary"), "no such file", fixed = TRUE)
+  expect_error(arg_vocabulary(list("a", 1), "vocabulary"), "not a list of length 2", fixed = TRUE)
+  expect_error(arg_vocabulary(c("a", NA), "vocabulary"), "not a character vector of length 2", fixed = TRUE)
+  expect_error(arg_vocabulary(c(1, 1.5), "vocabulary"), "not a double vector of length 2", fixed = TRUE)
+  expect_error(arg_vocabulary(character(), "vocabulary"), "not a character vector of length 0", fixed = TRUE)
+  expect_error(arg_vocabulary(NULL, "vocabulary"), "not `NULL`", fixed = TRUE)
+})
+
+test_that("arg_token takes one string or one whole number", {
+  expect_identical(arg_token("[MASK]", "mask_token"), "[MASK]")
+  expect_identical(arg_token(0, "mask_value"), 0L)
+  expect_null(arg_token(NULL, "mask_token", nullable = TRUE))
+  expect_error(arg_token(NA, "mask_token"), "`mask_token` must be a single string or a whole number, not `NA`.", fixed = TRUE)
+  expect_error(arg_token(1.5, "mask_token"), "not the number 1.5", fixed = TRUE)
+  expect_error(arg_token(c("a", "b"), "mask_token"), "not a character vector of length 2", fixed = TRUE)
+})
+
+test_that("arg_choice_or_function takes a listed name or a function", {
+  choices <- c("lower", "strip_punctuation")
+  expect_identical(arg_choice_or_function("lower", "standardize", choices), "lower")
+  f <- function(x) x
+  expect_identical(arg_choice_or_function(f, "standardize", choices), f)
+  expect_null(arg_choice_or_function(NULL, "standardize", choices, nullable = TRUE))
+  expect_error(
+    arg_choice_or_function("upper", "standardize", choices),
+    '`standardize` must be one of "lower", "strip_punctuation", an R function or a Python callable, not the string "upper".',
+    fixed = TRUE, class = "rkeras_arg_error"
+  )
+  expect_error(arg_choice_or_function(NA, "split", choices), "not `NA`", fixed = TRUE)
+})

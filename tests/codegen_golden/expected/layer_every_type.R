@@ -49,6 +49,9 @@
 #' @param boundaries Numbers sent as a list.
 #' @param excluded Strings sent as a list.
 #' @param headers A dict.
+#' @param standardize A named behaviour or a function.
+#' @param oov_token A string or a whole number.
+#' @param vocabulary Tokens, or the path of a file of them.
 #' @param kernel_initializer An initializer with a string default. A second paragraph follows.
 #'
 #'   Like this one, with a list:
@@ -109,6 +112,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              how_often = "epoch", how_often_batches = "batch",
                              hook = NULL, boundaries = c(100, 200.5),
                              excluded = c("a", "b"), headers = NULL,
+                             standardize = "lower", oov_token = NULL, vocabulary = NULL,
                              kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
     "keras.layers.EveryType",
@@ -153,6 +157,9 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     boundaries = arg_number_list(boundaries, "boundaries"),
     excluded = arg_strings(excluded, "excluded"),
     headers = arg_named_list(headers, "headers", nullable = TRUE),
+    standardize = arg_choice_or_function(standardize, "standardize", c("lower", "strip_punctuation")),
+    oov_token = arg_token(oov_token, "oov_token", nullable = TRUE),
+    vocabulary = arg_vocabulary(vocabulary, "vocabulary", nullable = TRUE),
     kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer")
   )
 }

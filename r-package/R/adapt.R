@@ -1,0 +1,59 @@
+#' Fit a preprocessing layer's state to data
+#'
+#' Some preprocessing layers learn their state from data before training:
+#' [layer_normalization()] its mean and variance, [layer_discretization()]
+#' its bin boundaries, [layer_string_lookup()], [layer_integer_lookup()] and
+#' [layer_text_vectorization()] their vocabulary. `adapt()` computes that
+#' state from `data`, in place, as Keras's `Layer.adapt()` does. Call it
+#' before the layer is used in a model that is compiled or trained.
+#'
+#' @param object A preprocessing layer that can adapt, such as
+#'   `layer_normalization()` returns.
+#' @param data The data to learn from: an R array or vector (a character
+#'   vector for the text layers), a data frame of numeric columns (as a
+#'   matrix), a tensor, or a `tf.data.Dataset`.
+#' @param ... Not used; an error names anything given here.
+#' @param batch_size Whole number of samples per batch, where the layer takes
+#'   it (`NULL`: Keras's default). Not for a dataset, which is already batched.
+#' @param steps Whole number of batches to draw from `data` (`NULL`: until
+#'   `data` is exhausted).
+#' @returns `object`, invisibly, with its state computed from `data`.
+#' @family model functions
+#' @examplesIf rkeras::is_keras_available()
+#' x <- matrix(c(1, 2, 3, 4, 5, 6), ncol = 2)
+#' normalizer <- layer_normalization()
+#' adapt(normalizer, x)
+#' as.array(normalizer(x))
+#'
+#' lookup <- layer_string_lookup()
+#' adapt(lookup, c("cat", "dog", "dog", "bird"))
+#' lookup$get_vocabulary()
+#' @export
+adapt <- function(object, data, ..., batch_size = NULL, steps = NULL) {
+  call <- rlang::current_env()
+  if (!is_keras_layer(object) || !reticulate::py_has_attr(object, "adapt")) {
+    cli::cli_abort(
+      c(
+        "{.arg object} must be a preprocessing layer that can adapt, not {describe_value(object)}.",
+        "i" = "Layers such as {.fn layer_normalization} and {.fn layer_string_lookup} adapt."
+      ),
+      call = call, class = "rkeras_arg_error"
+    )
+  }
+  rlang::check_dots_empty(call = call)
+  if (missing(data)) {
+    cli::cli_abort("{.arg data} is missing, with no default: {.fn adapt} learns from it.",
+      call = call, class = "rkeras_arg_error"
+    )
+  }
+  args <- list(as_model_data(data, "data", call))
+  # Only what the caller gave: the lookup layers' adapt() takes no batch_size.
+  if (!is.null(batch_size)) {
+    args$batch_size <- arg_integer(batch_size, "batch_size", min = 1, call = call)
+  }
+  if (!is.null(steps)) {
+    args$steps <- arg_integer(steps, "steps", min = 1, call = call)
+  }
+  with_python_errors(do.call(object$adapt, args), call, input = "data")
+  invisible(object)
+}
