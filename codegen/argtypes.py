@@ -173,12 +173,9 @@ class Number(ArgTypeBase):
 
 
 @dataclass(frozen=True)
-class Choice(ArgTypeBase):
-    name: ClassVar[str] = "choice"
-    r_coercer: ClassVar[str] = "arg_choice"
-    doc: ClassVar[str] = "one of the listed strings: `{choice: [a, b]}`"
-    # The runtime calls a call argument's coercer as f(x, arg): no options fit.
-    call_argument: ClassVar[bool] = False
+class _Options(ArgTypeBase):
+    """A type with a list of named options (its YAML parameters)."""
+
     options: tuple[str, ...]
 
     def coercer_parameters(self) -> list[str]:
@@ -190,6 +187,15 @@ class Choice(ArgTypeBase):
         listed = ", ".join(repr(option) for option in self.options)
         hint = did_you_mean(value, self.options) if isinstance(value, str) else ""
         return f"is not one of {listed}{hint}"
+
+
+@dataclass(frozen=True)
+class Choice(_Options):
+    name: ClassVar[str] = "choice"
+    r_coercer: ClassVar[str] = "arg_choice"
+    doc: ClassVar[str] = "one of the listed strings: `{choice: [a, b]}`"
+    # The runtime calls a call argument's coercer as f(x, arg): no options fit.
+    call_argument: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
@@ -601,7 +607,7 @@ class NamedList(ArgTypeBase):
 
 
 @dataclass(frozen=True)
-class ChoiceOrFunction(ArgTypeBase):
+class ChoiceOrFunction(_Options):
     """One of Keras's named behaviours, or a function of the user's own.
 
     ``TextVectorization``'s ``standardize`` and ``split``: a listed string, an
@@ -612,17 +618,6 @@ class ChoiceOrFunction(ArgTypeBase):
     r_coercer: ClassVar[str] = "arg_choice_or_function"
     doc: ClassVar[str] = "one of the listed strings, an R function or a Python callable"
     call_argument: ClassVar[bool] = False
-    options: tuple[str, ...]
-
-    def coercer_parameters(self) -> list[str]:
-        return [r_character_vector(self.options)]
-
-    def value_problem(self, value: Value) -> str | None:
-        if isinstance(value, str) and value in self.options:
-            return None
-        listed = ", ".join(repr(option) for option in self.options)
-        hint = did_you_mean(value, self.options) if isinstance(value, str) else ""
-        return f"is not one of {listed}{hint}"
 
 
 @dataclass(frozen=True)
