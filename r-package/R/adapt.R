@@ -13,10 +13,12 @@
 #'   vector for the text layers), a data frame of numeric columns (as a
 #'   matrix), a tensor, or a `tf.data.Dataset`.
 #' @param ... Not used; an error names anything given here.
-#' @param batch_size Whole number of samples per batch, where the layer takes
-#'   it (`NULL`: Keras's default). Not for a dataset, which is already batched.
-#' @param steps Whole number of batches to draw from `data` (`NULL`: until
-#'   `data` is exhausted).
+#' @param batch_size Whole number of samples per batch, for the layers whose
+#'   `adapt()` takes it ([layer_text_vectorization()]); `NULL`: Keras's
+#'   default. Not for a dataset, which is already batched.
+#' @param steps Whole number of batches to draw from `data`, for the layers
+#'   whose `adapt()` takes it (the lookup, text and discretization layers);
+#'   `NULL`: until `data` is exhausted.
 #' @returns `object`, invisibly, with its state computed from `data`.
 #' @family model functions
 #' @examplesIf rkeras::is_keras_available()
@@ -46,14 +48,25 @@ adapt <- function(object, data, ..., batch_size = NULL, steps = NULL) {
       call = call, class = "rkeras_arg_error"
     )
   }
-  args <- list(as_model_data(data, "data", call))
-  # Only what the caller gave: the lookup layers' adapt() takes no batch_size.
-  if (!is.null(batch_size)) {
-    args$batch_size <- arg_integer(batch_size, "batch_size", min = 1, call = call)
+  options <- list(
+    batch_size = arg_integer(batch_size, "batch_size", min = 1, nullable = TRUE, call = call),
+    steps = arg_integer(steps, "steps", min = 1, nullable = TRUE, call = call)
+  )
+  # Only what the caller gave, and only what this layer's adapt() takes
+  # (Normalization's takes neither, the lookup layers' no batch_size).
+  options <- options[!vapply(options, is.null, TRUE)]
+  taken <- compose_module()$parameter_names(object$adapt)
+  refused <- setdiff(names(options), taken)
+  if (length(refused)) {
+    cli::cli_abort(
+      c(
+        "{.arg {refused[[1]]}} is not used by the {.fn adapt} of a {.cls {class(object)[[1]]}} layer.",
+        "i" = "Leave it out; the data is taken whole."
+      ),
+      call = call, class = "rkeras_arg_error"
+    )
   }
-  if (!is.null(steps)) {
-    args$steps <- arg_integer(steps, "steps", min = 1, call = call)
-  }
+  args <- c(list(as_model_data(data, "data", call)), options)
   with_python_errors(do.call(object$adapt, args), call, input = "data")
   invisible(object)
 }

@@ -70,8 +70,9 @@ tensor_dims <- function(x) {
 
 #' @export
 as.array.tensorflow.python.types.core.Tensor <- function(x, ...) {
-  # keras is imported with conversion on, so the NumPy result arrives as an R array.
-  with_python_errors(keras_module()$ops$convert_to_numpy(x), rlang::current_env())
+  # The module is imported with conversion on, so the NumPy result arrives as
+  # an R array (of characters for a string tensor).
+  with_python_errors(compose_module()$tensor_values(x), rlang::current_env())
 }
 
 #' @export

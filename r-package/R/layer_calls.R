@@ -356,6 +356,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.IntegerLookup" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Lambda" = list(
     inputs = "inputs",
     input_dtype = "any",
@@ -432,6 +439,13 @@ layer_calls <- list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Normalization" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
     named_inputs = c(),
     call_args = list()
   ),
@@ -519,10 +533,24 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag")
   ),
+  "keras.layers.StringLookup" = list(
+    inputs = "inputs",
+    input_dtype = "string",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Subtract" = list(
     inputs = "inputs",
     input_dtype = "float",
     variadic = TRUE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.TextVectorization" = list(
+    inputs = "inputs",
+    input_dtype = "string",
+    variadic = FALSE,
     named_inputs = c(),
     call_args = list()
   ),

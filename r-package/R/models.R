@@ -510,11 +510,20 @@ as_model_input <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_e
 
 # A plain R vector would reach Python as a list, which Keras rejects as data
 # with a misleading message; as in keras3, it becomes a 1-d array. A data
-# frame is a list too, but of columns: it becomes one matrix. Lists (of
+# frame is a list too, but of columns: it becomes one matrix. Strings become
+# a string tensor. Lists (of
 # inputs, or validation_data) are handled element by element.
 as_model_data <- function(x, arg, call) {
   if (is.data.frame(x)) {
     return(as_model_input(x, arg, call))
+  }
+  # Text for the string layers (layer_text_vectorization()): Keras takes it
+  # as a string tensor.
+  if (is.character(x)) {
+    if (anyNA(x) || !length(x)) {
+      abort_arg(arg, "strings without `NA`", x, call = call)
+    }
+    return(with_python_errors(compose_module()$string_data(x), call))
   }
   if (is.atomic(x) && !is.null(x) && is.null(dim(x))) {
     return(array(x))

@@ -11,9 +11,11 @@ can say that the inputs, not the arguments, were refused.
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 import keras
+import numpy as np
 
 _CLASSES: dict[str, type] = {}
 
@@ -80,3 +82,23 @@ def call_layer(layer, obj, call_kwargs=None, input_names=None):
         return layer(obj, **call_kwargs)
     except Exception as error:
         raise LayerCallError(f"{type(error).__name__}: {error}") from None
+
+
+def tensor_values(x):
+    """A tensor's values as a NumPy array; strings as text (R characters), not bytes."""
+    values = keras.ops.convert_to_numpy(x)
+    if keras.backend.standardize_dtype(x.dtype) == "string":
+        values = np.char.decode(values.astype(np.bytes_), "utf-8")
+    return values
+
+
+def string_data(values):
+    """R strings as model data: a string tensor, as Keras's data adapters refuse NumPy text."""
+    import tensorflow as tf  # the text layers compute with TensorFlow on every backend
+
+    return tf.constant(np.asarray(values, dtype=str))
+
+
+def parameter_names(function) -> list[str]:
+    """The names a Python function takes, such as a layer's ``adapt``."""
+    return list(inspect.signature(function).parameters)
