@@ -125,6 +125,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
   ),
+  "keras.layers.CenterCrop" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.Concatenate" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -393,6 +400,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.MaxNumBoundingBoxes" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.MaxPooling1D" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -456,7 +470,84 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.RandomCrop" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomFlip" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomPerspective" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomPosterization" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomRotation" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomSaturation" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomSharpness" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomShear" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomTranslation" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomZoom" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.RepeatVector" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Rescaling" = list(
     inputs = "inputs",
     input_dtype = "any",
     variadic = FALSE,
@@ -469,6 +560,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()
+  ),
+  "keras.layers.Resizing" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
   ),
   "keras.layers.RMSNormalization" = list(
     inputs = "x",
@@ -504,6 +602,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
+  ),
+  "keras.layers.Solarization" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
   ),
   "keras.layers.SpatialDropout1D" = list(
     inputs = "inputs",

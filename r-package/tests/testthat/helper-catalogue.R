@@ -1,5 +1,49 @@
 # The cases of the layer catalogue (issue 16), shared by test-catalogue-a.R,
-# test-catalogue-b.R and test-catalogue-reload.R.
+# test-catalogue-b.R and test-catalogue-reload.R, and what every catalogue
+# test reads from a generated wrapper.
+
+# The value of each argument type that its coercer must refuse, by the
+# coercer the generated wrapper names.
+catalogue_bad_values <- list(
+  arg_integer = 2.5,
+  arg_integers = c(2, 2.5),
+  arg_integer_tuple = c(2, NA),
+  arg_number = "0.5",
+  arg_choice = "no_such_choice",
+  arg_flag = NA,
+  arg_string = 1,
+  arg_shape = c(2, 1.5),
+  arg_axis = 0,
+  arg_activation = "no_such_activation",
+  arg_initializer = "no_such_initializer",
+  arg_regularizer = "no_such_regularizer",
+  arg_constraint = "no_such_constraint",
+  arg_dtype = 1,
+  arg_py_object = 1,
+  arg_flag_or_auto = "sometimes",
+  arg_nested_integers = "1",
+  arg_numbers = "0.5",
+  arg_arrays = "weights",
+  arg_layer = "lstm",
+  arg_layers = "lstm",
+  arg_r_function = "f",
+  arg_token = NA,
+  arg_vocabulary = c("a", NA),
+  arg_choice_or_function = "no_such_choice",
+  arg_tensor = "t",
+  arg_number_list = "1",
+  arg_strings = 1
+)
+
+# The coercer the wrapper applies to each of its arguments, read from the
+# compose_layer() call that is its body.
+wrapper_coercers <- function(fn) {
+  body <- body(get(fn, envir = asNamespace("rkeras")))
+  call <- body[[length(body)]]
+  stopifnot(identical(call[[1]], as.name("compose_layer")))
+  coerced <- as.list(call)[-(1:2)]
+  vapply(coerced, function(x) as.character(x[[1]]), "")
+}
 
 # --- group A: activation, pooling, regularization, normalization, merging ---
 
