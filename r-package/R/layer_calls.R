@@ -55,6 +55,48 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.AdaptiveAveragePooling1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AdaptiveAveragePooling2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AdaptiveAveragePooling3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AdaptiveMaxPooling1D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AdaptiveMaxPooling2D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.AdaptiveMaxPooling3D" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Add" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -125,6 +167,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
   ),
+  "keras.layers.CategoryEncoding" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(count_weights = "tensor")
+  ),
   "keras.layers.CenterCrop" = list(
     inputs = "data",
     input_dtype = "any",
@@ -138,6 +187,13 @@ layer_calls <- list(
     variadic = TRUE,
     named_inputs = c(),
     call_args = list()
+  ),
+  "keras.layers.ContrastLimitedAdaptiveHistogramEqualization" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
   ),
   "keras.layers.Conv1D" = list(
     inputs = "inputs",
@@ -240,6 +296,13 @@ layer_calls <- list(
   "keras.layers.DepthwiseConv2D" = list(
     inputs = "inputs",
     input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Discretization" = list(
+    inputs = "inputs",
+    input_dtype = "any",
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()
@@ -356,6 +419,20 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(initial_state = "tensors", mask = "tensor", training = "flag")
   ),
+  "keras.layers.HashedCrossing" = list(
+    inputs = "inputs",
+    input_dtype = "string",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
+  "keras.layers.Hashing" = list(
+    inputs = "inputs",
+    input_dtype = "string",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Identity" = list(
     inputs = "inputs",
     input_dtype = "any",
@@ -435,6 +512,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.MelSpectrogram" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Minimum" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -469,6 +553,14 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()
+  ),
+  "keras.layers.Pipeline" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag", mask = "tensor"),
+    composes = FALSE
   ),
   "keras.layers.RandomCrop" = list(
     inputs = "data",
@@ -568,6 +660,14 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag")
   ),
+  "keras.layers.ReversibleEmbedding" = list(
+    inputs = "inputs",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(reverse = "flag"),
+    instance_only = "reverse"
+  ),
   "keras.layers.RMSNormalization" = list(
     inputs = "x",
     input_dtype = "float",
@@ -637,6 +737,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list(training = "flag")
+  ),
+  "keras.layers.STFTSpectrogram" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
   ),
   "keras.layers.StringLookup" = list(
     inputs = "inputs",
