@@ -45,6 +45,22 @@ wrapper_coercers <- function(fn) {
   vapply(coerced, function(x) as.character(x[[1]]), "")
 }
 
+# Every argument of wrapper `fn` is coerced: a bad value of its type, put in
+# place of each of the valid `args`, is refused with an error naming it.
+expect_every_argument_checked <- function(fn, args) {
+  coercers <- wrapper_coercers(fn)
+  formal_args <- setdiff(names(formals(getExportedValue("rkeras", fn))), c("object", "inputs", "..."))
+  expect_identical(as.character(names(coercers)), formal_args, info = fn)
+  expect_true(all(coercers %in% names(catalogue_bad_values)), info = fn)
+  for (arg in names(coercers)) {
+    bad <- args
+    bad[arg] <- list(catalogue_bad_values[[coercers[[arg]]]])
+    expect_error(do.call(fn, bad), sprintf("`%s` must be", arg),
+      fixed = TRUE, class = "rkeras_arg_error", info = paste(fn, arg)
+    )
+  }
+}
+
 # --- group A: activation, pooling, regularization, normalization, merging ---
 
 keras_class <- function(name) reticulate::import("keras")$layers[[name]]

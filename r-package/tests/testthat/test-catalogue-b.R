@@ -63,14 +63,7 @@ test_that("group B wrappers hand Keras ints for R doubles", {
 test_that("a bad value of each argument's type is refused, naming the argument", {
   skip_if_no_keras() # the names of activations and initializers come from Keras
   for (case in catalogue_b_cases()) {
-    coercers <- wrapper_coercers(case$fn)
-    for (arg in names(coercers)) {
-      args <- case$r
-      args[arg] <- list(catalogue_bad_values[[coercers[[arg]]]])
-      expect_error(do.call(case$fn, args), sprintf("`%s` must be", arg),
-        fixed = TRUE, class = "rkeras_arg_error", info = paste(case$fn, arg)
-      )
-    }
+    expect_every_argument_checked(case$fn, case$r)
   }
 })
 

@@ -184,17 +184,7 @@ test_that("whole doubles reach Keras as ints", {
 test_that("a bad value of each argument is refused, naming the argument", {
   skip_if_no_keras()
   for (case in image_b_cases()) {
-    coercers <- wrapper_coercers(case$fn)
-    formal_args <- setdiff(names(formals(getExportedValue("rkeras", case$fn))), c("object", "..."))
-    expect_identical(names(coercers), formal_args, info = case$fn)
-    expect_true(all(coercers %in% names(catalogue_bad_values)), info = case$fn)
-    for (arg in names(coercers)) {
-      args <- case$r
-      args[arg] <- list(catalogue_bad_values[[coercers[[arg]]]])
-      expect_error(do.call(case$fn, args), sprintf("`%s` must be", arg),
-        fixed = TRUE, class = "rkeras_arg_error", info = paste(case$fn, arg)
-      )
-    }
+    expect_every_argument_checked(case$fn, case$r)
   }
   # The ranges and choices Keras requires.
   expect_error(layer_center_crop(height = 0, width = 2), "`height` must be a whole number >= 1", fixed = TRUE, class = "rkeras_arg_error")

@@ -11,21 +11,6 @@ misc_keras_layer <- function(class, ...) reticulate::import("keras")$layers[[cla
 
 misc_float32 <- function(x) reticulate::import("keras")$ops$convert_to_tensor(x, dtype = "float32")
 
-# Every argument of `fn` is coerced, and a bad value of each is refused with
-# an error naming it; `args` are valid arguments of `fn`.
-expect_every_argument_checked <- function(fn, args) {
-  coercers <- wrapper_coercers(fn)
-  formal_args <- setdiff(names(formals(get(fn, envir = asNamespace("rkeras")))), c("object", "..."))
-  expect_identical(as.character(names(coercers)), formal_args, info = fn)
-  for (arg in names(coercers)) {
-    bad <- args
-    bad[arg] <- list(catalogue_bad_values[[coercers[[arg]]]])
-    expect_error(do.call(fn, bad), sprintf("`%s` must be", arg),
-      fixed = TRUE, class = "rkeras_arg_error", info = paste(fn, arg)
-    )
-  }
-}
-
 misc_pooling_cases <- function() {
   tuple <- reticulate::tuple
   list(
