@@ -22,7 +22,12 @@ keras3_differences <- list(
   # `...`, as every layer argument does.
   layer_conv_lstm_1d = list(order = TRUE),
   layer_conv_lstm_2d = list(order = TRUE),
-  layer_conv_lstm_3d = list(order = TRUE)
+  layer_conv_lstm_3d = list(order = TRUE),
+  # Likewise `antialias`, which keras3 takes after `...`.
+  layer_resizing = list(order = TRUE),
+  # Keras's StringLookup fixes its vocabulary dtype to "string" and refuses
+  # the argument; keras3 takes it after `...` and passes it on.
+  layer_string_lookup = list(missing = "vocabulary_dtype")
 )
 
 test_that("every keras3 argument of a shared function exists in rkeras, in keras3's order", {
