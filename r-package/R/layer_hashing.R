@@ -32,8 +32,8 @@
 #' **Note:** This layer is safe to use inside a `tf.data` pipeline
 #' (independently of which backend you're using).
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object Object to compose the layer with. A tensor, an R array of whole
+#'   numbers or strings, or a sequential model.
 #' @param num_bins Number of hash bins, a whole number of at least 1. Note that this
 #'   includes the `mask_value` bin, so the effective number of bins is
 #'   `(num_bins - 1)` if `mask_value` is set.

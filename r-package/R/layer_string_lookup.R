@@ -42,8 +42,9 @@
 #' **Note:** This layer is safe to use inside a `tf.data` pipeline
 #' (independently of which backend you're using).
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object Object to compose the layer with. A character vector or array, a
+#'   string tensor, or a sequential model (with `invert = TRUE`, integer
+#'   indices instead of strings).
 #' @param max_tokens Maximum size of the vocabulary for this layer. This should
 #'   only be specified when adapting the vocabulary or when setting
 #'   `pad_to_max_tokens=TRUE`. If NULL, there is no cap on the size of

@@ -64,8 +64,9 @@
 #' **Note:** This layer is safe to use inside a `tf.data` pipeline
 #' (independently of which backend you're using).
 #'
-#' @param object Object to compose the layer with. A tensor, array, or sequential
-#'   model.
+#' @param object Object to compose the layer with. A character vector (one text per
+#'   sample), a one-column character matrix, a string tensor, or a
+#'   sequential model.
 #' @param max_tokens Maximum size of the vocabulary for this layer. This should
 #'   only be specified when adapting a vocabulary or when setting
 #'   `pad_to_max_tokens=TRUE`. Note that this vocabulary
