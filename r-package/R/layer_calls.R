@@ -125,6 +125,20 @@ layer_calls <- list(
     named_inputs = c("query", "value", "key"),
     call_args = list(mask = "tensors", return_attention_scores = "flag", training = "flag", use_causal_mask = "flag")
   ),
+  "keras.layers.AugMix" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.AutoContrast" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.Average" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -279,6 +293,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.CutMix" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.Dense" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -334,6 +355,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()
+  ),
+  "keras.layers.Equalization" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
   ),
   "keras.layers.Flatten" = list(
     inputs = "inputs",
@@ -526,6 +554,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.MixUp" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.MultiHeadAttention" = list(
     inputs = c("query", "value", "key"),
     input_dtype = "float",
@@ -562,6 +597,41 @@ layer_calls <- list(
     call_args = list(training = "flag", mask = "tensor"),
     composes = FALSE
   ),
+  "keras.layers.RandAugment" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomBrightness" = list(
+    inputs = "data",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomColorDegeneration" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomColorJitter" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomContrast" = list(
+    inputs = "data",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.RandomCrop" = list(
     inputs = "data",
     input_dtype = "any",
@@ -569,7 +639,49 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag")
   ),
+  "keras.layers.RandomElasticTransform" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomErasing" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.RandomFlip" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomGaussianBlur" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomGrayscale" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomHue" = list(
+    inputs = "data",
+    input_dtype = "any",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
+  "keras.layers.RandomInvert" = list(
     inputs = "data",
     input_dtype = "any",
     variadic = FALSE,
