@@ -20,7 +20,7 @@
 #'   whose `adapt()` takes it (the lookup, text and discretization layers);
 #'   `NULL`: until `data` is exhausted.
 #' @returns `object`, invisibly, with its state computed from `data`.
-#' @family model functions
+#' @family preprocessing state
 #' @examplesIf rkeras::is_keras_available()
 #' x <- matrix(c(1, 2, 3, 4, 5, 6), ncol = 2)
 #' normalizer <- layer_normalization()
