@@ -647,6 +647,20 @@ class Vocabulary(_ObjectOnly):
     )
     call_argument: ClassVar[bool] = False
 
+
+@dataclass(frozen=True)
+class FeatureCrosses(_ObjectOnly):
+    """The crosses of a FeatureSpace: groups of feature names, or Keras's cross objects."""
+
+    name: ClassVar[str] = "feature_crosses"
+    r_coercer: ClassVar[str] = "arg_feature_crosses"
+    doc: ClassVar[str] = (
+        "a list of feature crosses: character vectors of feature names (each sent as a "
+        "tuple) or what `feature_cross()` returns"
+    )
+    call_argument: ClassVar[bool] = False
+
+
 ArgType = ArgTypeBase
 
 TYPES: dict[str, type[ArgType]] = {
@@ -686,6 +700,7 @@ TYPES: dict[str, type[ArgType]] = {
         ChoiceOrFunction,
         Token,
         Vocabulary,
+        FeatureCrosses,
     )
 }
 # Where each parameterised type's parameters are spelt, for the docs.

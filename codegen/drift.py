@@ -262,20 +262,52 @@ def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
                 if argument.name in spec.function_only_arguments:
                     _check_default(argument, by_name[argument.name], where, nodes, errors)
         if documented is None:
-            documented = inspect.cleandoc(function.__doc__ or "")
+            documented = _function_doc(function)
     _check_hash(spec, spec.py_class or spec.py_function or "", documented or "", nodes, errors)
+
+
+def _function_doc(function: object) -> str:
+    """A function's docstring; a class method without one is documented by its class.
+
+    (``FeatureSpace``'s docstring documents ``FeatureSpace.float`` and the
+    other static constructors, which have none of their own.)
+    """
+    doc = inspect.cleandoc(getattr(function, "__doc__", None) or "")
+    owner = getattr(function, "__self__", None)
+    if not doc and inspect.isclass(owner):
+        doc = inspect.cleandoc(owner.__doc__ or "")
+    return doc
 
 
 def _resolve(
     path: str, key: str, spec: ObjectSpec, nodes: _SpecNodes, errors: ErrorLog
 ) -> object | None:
-    module_name, _, name = path.rpartition(".")
-    try:
-        found = getattr(importlib.import_module(module_name), name)
-    except (ImportError, AttributeError):
+    found = resolve_path(path)
+    if found is None:
         errors.add(nodes.position(key, spec.position), f"no '{path}' in Keras {keras_version()}")
-        return None
     return found
+
+
+def resolve_path(path: str) -> object | None:
+    """The object at a dotted path, through modules and then attributes.
+
+    The longest importable prefix is the module: ``keras.losses.huber`` is a
+    function of ``keras.losses``, ``keras.utils.FeatureSpace.float`` a method
+    of a class of ``keras.utils``.  None where there is no such object.
+    """
+    parts = path.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            for attribute in parts[split:]:
+                found = getattr(found, attribute)
+        except AttributeError:
+            return None
+        return found
+    return None
 
 
 def _named_parameters(function: object) -> tuple[Parameter, ...]:

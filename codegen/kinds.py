@@ -114,6 +114,19 @@ KINDS: dict[str, Kind] = {
                 "`layer_dense(units = 4, activation = activation_relu)`."
             ),
         ),
+        # The static methods of keras.utils.FeatureSpace (`FeatureSpace.float`,
+        # `FeatureSpace.cross`, ...): called with the spec's arguments alone.
+        Kind(
+            "feature",
+            FORBIDDEN,
+            REQUIRED,
+            (),
+            returns_values=(
+                "What [layer_feature_space()] takes: a feature (from the `feature_*()`\n"
+                "functions) for its `features`, or a feature cross (from\n"
+                "[feature_cross()]) for its `crosses`."
+            ),
+        ),
     )
 }
 KIND_NAMES = (LAYER_KIND, *KINDS)

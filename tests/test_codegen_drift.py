@@ -18,7 +18,7 @@ import pytest
 
 from codegen.argtypes import Axis, Flag, NestedIntegers
 from codegen.cli import main
-from codegen.drift import check_drift, python_default, same_default
+from codegen.drift import check_drift, python_default, resolve_path, same_default
 from codegen.importer import accept_guesses, draft_spec
 from codegen.model import Argument, Default
 from codegen.pipeline import load_spec_set
@@ -211,4 +211,33 @@ def test_drift_matches_py_names_nested_defaults_and_calls_taking_args(tmp_path: 
         "(required)), missing from the spec's arguments",
         f"{lambda_spec.as_posix()}:{_line(lambda_spec, '  - name: f' + NEWLINE)}:5: error: "
         "argument 'f' (Python's 'func') is not a parameter of keras.layers.Lambda()",
+    ]
+
+
+def test_drift_checks_features_against_featurespace_static_methods(tmp_path: Path) -> None:
+    """A `feature` spec names a method of a class; a method without a docstring has its class's."""
+    keras = pytest.importorskip("keras")
+    assert resolve_path("keras.utils.FeatureSpace.float") == keras.utils.FeatureSpace.float
+    assert resolve_path("keras.losses.huber") is keras.losses.huber
+    assert resolve_path("keras.utils.FeatureSpace.no_such_method") is None
+    assert resolve_path("no_such_module.f") is None
+    for name in ("families.yaml", "feature_float_rescaled.yaml", "feature_string_hashed.yaml"):
+        shutil.copy(REPO / "specs" / name, tmp_path)
+    listing = (tmp_path / "not_yet_wrapped.yaml").as_posix()
+
+    def drifted() -> list[str]:
+        errors = check_drift(load_spec_set(tmp_path), {}, listing)
+        return [str(error) for error in errors if error.position.path != listing]
+
+    assert drifted() == []
+    rescaled = tmp_path / "feature_float_rescaled.yaml"
+    hashed = tmp_path / "feature_string_hashed.yaml"
+    _edit(rescaled, "    default: 1.0\n", "    default: 2.0\n")
+    _edit(hashed, "FeatureSpace.string_hashed", "FeatureSpace.string_hash")
+    assert drifted() == [
+        f"{rescaled.as_posix()}:{_line(rescaled, 'default: 2.0')}:14: error: default of "
+        "argument 'scale' is 2.0 in Python terms, keras.utils.FeatureSpace.float_rescaled() "
+        "has 1.0",
+        f"{hashed.as_posix()}:{_line(hashed, 'py_function:')}:14: error: no "
+        "'keras.utils.FeatureSpace.string_hash' in Keras 3.15.1",
     ]

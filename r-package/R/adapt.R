@@ -3,7 +3,8 @@
 #' Some preprocessing layers learn their state from data before training:
 #' [layer_normalization()] its mean and variance, [layer_discretization()]
 #' its bin boundaries, [layer_string_lookup()], [layer_integer_lookup()] and
-#' [layer_text_vectorization()] their vocabulary. `adapt()` computes that
+#' [layer_text_vectorization()] their vocabulary, [layer_feature_space()]
+#' the state of each of its features. `adapt()` computes that
 #' state from `data`, in place, as Keras's `Layer.adapt()` does. Call it
 #' before the layer is used in a model that is compiled or trained.
 #'
@@ -11,7 +12,9 @@
 #'   `layer_normalization()` returns.
 #' @param data The data to learn from: an R array or vector (a character
 #'   vector for the text layers), a data frame of numeric columns (as a
-#'   matrix), a tensor, or a `tf.data.Dataset`.
+#'   matrix), a tensor, or a `tf.data.Dataset`. For [layer_feature_space()],
+#'   a named list of such vectors, one per feature, or a `tf.data.Dataset`
+#'   of named lists.
 #' @param ... Not used; an error names anything given here.
 #' @param batch_size Whole number of samples per batch, for the layers whose
 #'   `adapt()` takes it ([layer_text_vectorization()]); `NULL`: Keras's

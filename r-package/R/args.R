@@ -583,3 +583,33 @@ arg_vocabulary <- function(x, arg, nullable = FALSE, call = rlang::caller_env())
   }
   abort_arg(arg, expected, x, nullable, call = call)
 }
+
+# The crosses of layer_feature_space(): a list whose entries are each a
+# character vector of feature names (sent as a tuple of strings) or a cross
+# that feature_cross() made, passed as it is.
+arg_feature_crosses <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  one <- "a character vector of feature names or a `feature_cross()` object"
+  if (!is.list(x) || is_python_object(x) || !is.null(dim(x))) {
+    abort_arg(arg, "a list of feature crosses: character vectors of feature names or `feature_cross()` objects",
+      x, nullable, call = call)
+  }
+  x <- unname(x)
+  for (i in seq_along(x)) {
+    entry <- x[[i]]
+    if (is_feature_cross(entry)) {
+      next
+    }
+    if (!is.character(entry) || !is.null(dim(entry)) || !length(entry) || anyNA(entry)) {
+      abort_arg(sprintf("%s[[%d]]", arg, i), one, entry, call = call)
+    }
+    x[[i]] <- do.call(reticulate::tuple, as.list(entry))
+  }
+  x
+}
+
+is_feature_cross <- function(x) {
+  is_python_object(x) && any(endsWith(class(x), "feature_space.Cross"))
+}

@@ -363,6 +363,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list(training = "flag")
   ),
+  "keras.utils.FeatureSpace" = list(
+    inputs = "data",
+    input_dtype = "string",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list()
+  ),
   "keras.layers.Flatten" = list(
     inputs = "inputs",
     input_dtype = "any",

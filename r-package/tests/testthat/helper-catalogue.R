@@ -32,15 +32,18 @@ catalogue_bad_values <- list(
   arg_choice_or_function = "no_such_choice",
   arg_tensor = "t",
   arg_number_list = "1",
-  arg_strings = 1
+  arg_strings = 1,
+  arg_named_list = list(1),
+  arg_feature_crosses = "a"
 )
 
 # The coercer the wrapper applies to each of its arguments, read from the
-# compose_layer() call that is its body.
+# compose_layer() (or, for a FeatureSpace feature, call_keras_function()) call
+# that is its body.
 wrapper_coercers <- function(fn) {
   body <- body(get(fn, envir = asNamespace("rkeras")))
   call <- body[[length(body)]]
-  stopifnot(identical(call[[1]], as.name("compose_layer")))
+  stopifnot(as.character(call[[1]]) %in% c("compose_layer", "call_keras_function"))
   coerced <- as.list(call)[-(1:2)]
   vapply(coerced, function(x) as.character(x[[1]]), "")
 }

@@ -27,7 +27,11 @@ keras3_differences <- list(
   layer_resizing = list(order = TRUE),
   # Keras's StringLookup fixes its vocabulary dtype to "string" and refuses
   # the argument; keras3 takes it after `...` and passes it on.
-  layer_string_lookup = list(missing = "vocabulary_dtype")
+  layer_string_lookup = list(missing = "vocabulary_dtype"),
+  # keras3's `feature_names` (after `name`) is passed on to Keras's
+  # FeatureSpace, which has no such parameter and refuses it: the features
+  # are named by `features`.
+  layer_feature_space = list(missing = "feature_names")
 )
 
 test_that("every keras3 argument of a shared function exists in rkeras, in keras3's order", {

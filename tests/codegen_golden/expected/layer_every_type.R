@@ -52,6 +52,7 @@
 #' @param standardize A named behaviour or a function.
 #' @param oov_token A string or a whole number.
 #' @param vocabulary Tokens, or the path of a file of them.
+#' @param crosses Groups of feature names to cross.
 #' @param kernel_initializer An initializer with a string default. A second paragraph follows.
 #'
 #'   Like this one, with a list:
@@ -113,7 +114,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              hook = NULL, boundaries = c(100, 200.5),
                              excluded = c("a", "b"), headers = NULL,
                              standardize = "lower", oov_token = NULL, vocabulary = NULL,
-                             kernel_initializer = "glorot_uniform", ...) {
+                             crosses = NULL, kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
     "keras.layers.EveryType",
     units = arg_integer(units, "units", min = 1),
@@ -160,6 +161,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     standardize = arg_choice_or_function(standardize, "standardize", c("lower", "strip_punctuation")),
     oov_token = arg_token(oov_token, "oov_token", nullable = TRUE),
     vocabulary = arg_vocabulary(vocabulary, "vocabulary", nullable = TRUE),
+    crosses = arg_feature_crosses(crosses, "crosses", nullable = TRUE),
     kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer")
   )
 }
