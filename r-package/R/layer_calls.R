@@ -377,6 +377,13 @@ layer_calls <- list(
     named_inputs = c(),
     call_args = list()
   ),
+  "keras.layers.FlaxLayer" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
+  ),
   "keras.layers.GaussianDropout" = list(
     inputs = "inputs",
     input_dtype = "float",
@@ -481,6 +488,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list()
+  ),
+  "keras.layers.JaxLayer" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
   ),
   "keras.layers.Lambda" = list(
     inputs = "inputs",
@@ -898,6 +912,13 @@ layer_calls <- list(
     variadic = FALSE,
     named_inputs = c(),
     call_args = list(training = "flag", mask = "tensor")
+  ),
+  "keras.layers.TorchModuleWrapper" = list(
+    inputs = "inputs",
+    input_dtype = "float",
+    variadic = FALSE,
+    named_inputs = c(),
+    call_args = list(training = "flag")
   ),
   "keras.layers.UnitNormalization" = list(
     inputs = "inputs",

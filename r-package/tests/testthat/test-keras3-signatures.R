@@ -25,6 +25,8 @@ keras3_differences <- list(
   layer_conv_lstm_3d = list(order = TRUE),
   # Likewise `antialias`, which keras3 takes after `...`.
   layer_resizing = list(order = TRUE),
+  # And `dtype` of layer_jax_model_wrapper().
+  layer_jax_model_wrapper = list(order = TRUE),
   # Keras's StringLookup fixes its vocabulary dtype to "string" and refuses
   # the argument; keras3 takes it after `...` and passes it on.
   layer_string_lookup = list(missing = "vocabulary_dtype"),
