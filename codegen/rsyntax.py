@@ -133,6 +133,14 @@ _RD_SPECIALS = {"\\": "\\\\", "{": "\\{", "}": "\\}"}
 # (`[layer_dense()]`, `[pkg::topic]`) and to URLs (`[text](https://...)`) are
 # meant as links; every other bracket is escaped.
 _LINK = re.compile(r"\[[^\[\]\n]*(?:\(\)|::)[^\[\]\n]*\]|\[[^\[\]\n]*\]\(\s*[^()\s]+\s*\)")
+# A link whose text holds code spans (`` [`x`](https://...) ``), matched
+# before the code spans themselves, so that neither is cut from the other;
+# or a code span (as _CODE_SPAN), left as written.
+_SPAN_OR_CODE_LINK = re.compile(
+    r"(?P<link>\[(?P<text>[^\[\]`\n]*(?:`[^`\n]+`[^\[\]`\n]*)+)\](?P<target>\(\s*[^()\s]+\s*\)))"
+    r"|(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`)",
+    re.DOTALL,
+)
 
 
 def roxygen_markdown(markdown: str) -> str:
@@ -215,16 +223,36 @@ def _escape_tags(text: str) -> str:
 def _escape_rd(prose: str) -> str:
     out = []
     position = 0
-    for match in _CODE_SPAN.finditer(prose):
+    for match in _SPAN_OR_CODE_LINK.finditer(prose):
         out.append(_escape_rd_characters(prose[position : match.start()]))
-        out.append(match.group(0))
+        if match.group("link"):
+            # Its brackets stay link syntax, its code spans as written.
+            text = _escape_specials_outside_code(match.group("text"))
+            out.append(f"[{text}]{_escape_specials(match.group('target'))}")
+        else:
+            out.append(match.group(0))
         position = match.end()
     out.append(_escape_rd_characters(prose[position:]))
     return "".join(out)
 
 
+def _escape_specials_outside_code(text: str) -> str:
+    out = []
+    position = 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(_escape_specials(text[position : span.start()]))
+        out.append(span.group(0))
+        position = span.end()
+    out.append(_escape_specials(text[position:]))
+    return "".join(out)
+
+
+def _escape_specials(text: str) -> str:
+    return "".join(_RD_SPECIALS.get(char, char) for char in text)
+
+
 def _escape_rd_characters(text: str) -> str:
-    escaped = "".join(_RD_SPECIALS.get(char, char) for char in text)
+    escaped = _escape_specials(text)
     out = []
     position = 0
     for link in _LINK.finditer(escaped):

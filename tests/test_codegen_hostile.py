@@ -406,6 +406,7 @@ HOSTILE_DOC = (
     "Braces { and } alone, a \\ backslash, \\emph{not markup}, 50% and \\%.\n"
     "@export stays text, as does @@.\n"
     "Indexing stays: inputs[0] - inputs[1], x[[i]].\n"
+    "A link of code: [`x{1}`](https://a.org).\n"
     "\n"
     "```python\n"
     "@decorator\n"
@@ -430,6 +431,16 @@ def test_brackets_are_escaped_except_in_links_to_functions_and_urls() -> None:
     assert roxygen_markdown(f"x[[i]] and inputs[0], {links}") == (
         f"x\\[\\[i\\]\\] and inputs\\[0\\], {links}"
     )
+
+
+def test_a_link_whose_text_is_code_stays_a_link() -> None:
+    # The code span inside the link text is neither cut from the link nor
+    # escaped; braces outside it are; a code span with brackets is no link.
+    assert roxygen_markdown("[`x{1}`](https://a.org), [a `b` {c}](https://b.org)") == (
+        "[`x{1}`](https://a.org), [a `b` \\{c\\}](https://b.org)"
+    )
+    code = "`[y]`(z) and `a[1]`, then [t](u)"
+    assert roxygen_markdown(code) == code
 
 
 @pytest.mark.skipif(RSCRIPT is None, reason="needs R with roxygen2")
@@ -472,6 +483,7 @@ def test_braces_backslashes_and_at_signs_render_as_written_through_roxygen(
         "Braces { and } alone, a \\ backslash, \\emph{not markup}, 50% and \\%.",
         "@export stays text, as does @@.",
         "Indexing stays: inputs[0] - inputs[1], x[[i]].",
+        "A link of code: x{1}.",  # a link, its text code
         "def f(): return {}",
     ):
         assert rendered.count(" ".join(paragraph.split())) == 2, paragraph  # description, doc
