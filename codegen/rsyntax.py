@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 # From ?Reserved; ..1, ..2, ... are reserved too (matched by _DOT_DOT_N).
@@ -221,30 +221,15 @@ def _escape_tags(text: str) -> str:
 
 
 def _escape_rd(prose: str) -> str:
-    out = []
-    position = 0
-    for match in _SPAN_OR_CODE_LINK.finditer(prose):
-        out.append(_escape_rd_characters(prose[position : match.start()]))
-        if match.group("link"):
-            # Its brackets stay link syntax, its code spans as written.
-            text = _escape_specials_outside_code(match.group("text"))
-            out.append(f"[{text}]{_escape_specials(match.group('target'))}")
-        else:
-            out.append(match.group(0))
-        position = match.end()
-    out.append(_escape_rd_characters(prose[position:]))
-    return "".join(out)
+    return _escape_between(prose, _SPAN_OR_CODE_LINK, _escape_rd_characters, _kept_as_written)
 
 
-def _escape_specials_outside_code(text: str) -> str:
-    out = []
-    position = 0
-    for span in _CODE_SPAN.finditer(text):
-        out.append(_escape_specials(text[position : span.start()]))
-        out.append(span.group(0))
-        position = span.end()
-    out.append(_escape_specials(text[position:]))
-    return "".join(out)
+def _kept_as_written(match: re.Match[str]) -> str:
+    """A code span as written; a link with code in its text as link syntax."""
+    if not match.group("link"):
+        return match.group(0)
+    text = _escape_between(match.group("text"), _CODE_SPAN, _escape_specials, _unchanged)
+    return f"[{text}]{_escape_specials(match.group('target'))}"
 
 
 def _escape_specials(text: str) -> str:
@@ -253,13 +238,27 @@ def _escape_specials(text: str) -> str:
 
 def _escape_rd_characters(text: str) -> str:
     escaped = _escape_specials(text)
+    return _escape_between(escaped, _LINK, _escape_brackets, _unchanged)
+
+
+def _unchanged(match: re.Match[str]) -> str:
+    return match.group(0)
+
+
+def _escape_between(
+    text: str,
+    kept: re.Pattern[str],
+    escape: Callable[[str], str],
+    keep: Callable[[re.Match[str]], str],
+) -> str:
+    """``text`` with ``escape`` applied between the matches of ``kept``, which ``keep`` gives."""
     out = []
     position = 0
-    for link in _LINK.finditer(escaped):
-        out.append(_escape_brackets(escaped[position : link.start()]))
-        out.append(link.group(0))
-        position = link.end()
-    out.append(_escape_brackets(escaped[position:]))
+    for match in kept.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(keep(match))
+        position = match.end()
+    out.append(escape(text[position:]))
     return "".join(out)
 
 
