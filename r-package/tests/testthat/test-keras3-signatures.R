@@ -67,3 +67,11 @@ test_that("the known differences from keras3 are still differences", {
     }
   }
 })
+
+test_that("keras3's aliases are the same functions here", {
+  expect_identical(layer_input, keras_input)
+  expect_identical(bidirectional, layer_bidirectional)
+  expect_identical(time_distributed, layer_time_distributed)
+  expect_identical(new_layer_class, Layer)
+  expect_identical(new_callback_class, Callback)
+})
