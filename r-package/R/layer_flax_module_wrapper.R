@@ -107,8 +107,10 @@
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' # Needs the Python modules flax and jax (and the JAX or TensorFlow backend).
-#' if (reticulate::py_module_available("flax") &&
-#'     reticulate::import("keras")$config$backend() != "torch") {
+#' has_flax <- reticulate::py_module_available("flax") &&
+#'   reticulate::import("keras")$config$backend() != "torch"
+#' has_flax # the rest runs only where this is TRUE
+#' if (has_flax) {
 #'   reticulate::py_run_string("
 #' import flax.linen as nn
 #'

@@ -194,8 +194,10 @@
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' # Needs the Python module jax (and the JAX or TensorFlow backend).
-#' if (reticulate::py_module_available("jax") &&
-#'     reticulate::import("keras")$config$backend() != "torch") {
+#' has_jax <- reticulate::py_module_available("jax") &&
+#'   reticulate::import("keras")$config$backend() != "torch"
+#' has_jax # the rest runs only where this is TRUE
+#' if (has_jax) {
 #'   jnp <- reticulate::import("jax.numpy")
 #'   # A linear model in JAX: params is a named list of two JAX arrays.
 #'   linear <- reticulate::py_func(function(params, inputs) {

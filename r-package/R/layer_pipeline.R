@@ -55,10 +55,11 @@
 #'
 #' # Noise while training, none in inference.
 #' inputs <- keras_input(shape = 5)
-#' outputs <- layer_pipeline(inputs, layers = list(
+#' noisy <- layer_pipeline(list(
 #'   layer_gaussian_noise(stddev = 0.1),
 #'   layer_dense(units = 2)
 #' ))
+#' outputs <- noisy(inputs)
 #' shape(outputs) # shape(NA, 2)
 layer_pipeline <- function(layers, name = NULL, ...) {
   compose_layer(

@@ -61,8 +61,10 @@
 #' @export
 #' @examplesIf rkeras::is_keras_available()
 #' # Needs the Python module torch and the torch backend (KERAS_BACKEND=torch).
-#' if (reticulate::py_module_available("torch") &&
-#'     reticulate::import("keras")$config$backend() == "torch") {
+#' has_torch <- reticulate::py_module_available("torch") &&
+#'   reticulate::import("keras")$config$backend() == "torch"
+#' has_torch # the rest runs only where this is TRUE
+#' if (has_torch) {
 #'   nn <- reticulate::import("torch.nn")
 #'   layer <- layer_torch_module_wrapper(module = nn$Linear(3L, 2L))
 #'   x <- matrix(runif(6), nrow = 2)
