@@ -80,12 +80,16 @@ layer_call_info <- function(layer) {
       return(index[[class]])
     }
   }
-  unwrapped_layer_call
+  unwrapped_instance_call
 }
 
-# How a layer of a class with no spec is called (a custom one, or a Keras
-# class rkeras does not wrap yet): its input whole, named call arguments as given.
+# How a layer of a class with no spec is called (a custom one, or a model):
+# its input whole, named call arguments as given.
 unwrapped_layer_call <- list(inputs = "inputs", call_args = NULL, open_call_args = TRUE)
+
+# Called as an instance, such a layer or model takes R strings too: a model
+# may take text (a Layer() wrapper, like every layer function, does not).
+unwrapped_instance_call <- c(unwrapped_layer_call, list(input_dtype = "string"))
 
 layer_call_index <- function() {
   paths <- compose_module()$class_paths(as.list(names(layer_calls)))

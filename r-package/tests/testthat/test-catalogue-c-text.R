@@ -184,6 +184,8 @@ test_that("a model of string layers predicts on R strings, saves and reloads", {
   save_model(model, path)
   expect_identical(unname(predict(load_model(path), c("cat dog", "dog"), verbose = 0)), expected)
   expect_error(predict(model, c("a", NA)), "`x` must be strings without `NA`", fixed = TRUE)
+  # Called directly, a model takes R strings too.
+  expect_identical(unname(as.array(model(texts))), expected)
 })
 
 test_that("get_vocabulary() and set_vocabulary() read and replace a vocabulary", {
