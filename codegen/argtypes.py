@@ -636,6 +636,23 @@ class Token(ArgTypeBase):
 
 
 @dataclass(frozen=True)
+class Seed(ArgTypeBase):
+    """A seed of keras.random: a whole number, or a SeedGenerator whose state advances."""
+
+    name: ClassVar[str] = "seed"
+    r_coercer: ClassVar[str] = "arg_seed"
+    doc: ClassVar[str] = (
+        "a whole number, or a seed generator such as `random_seed_generator()` returns"
+    )
+    call_argument: ClassVar[bool] = False
+
+    def value_problem(self, value: Value) -> str | None:
+        if _is_whole(value) and _fits_r_integer(value):
+            return None
+        return "does not match type seed (expected a whole number)"
+
+
+@dataclass(frozen=True)
 class Vocabulary(_ObjectOnly):
     """A lookup layer's vocabulary: tokens, or the path of a file of them."""
 
@@ -699,6 +716,7 @@ TYPES: dict[str, type[ArgType]] = {
         NamedList,
         ChoiceOrFunction,
         Token,
+        Seed,
         Vocabulary,
         FeatureCrosses,
     )

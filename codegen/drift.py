@@ -230,7 +230,7 @@ def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
             f"{spec.py_class}()",
             nodes,
             errors,
-            skipped=spec.function_only_arguments,
+            skipped=(*spec.function_only_arguments, *spec.r_side_arguments),
         )
         documented = keras_class.doc
     if spec.py_function is not None:
@@ -249,7 +249,7 @@ def _check_object_spec(spec: ObjectSpec, errors: ErrorLog) -> None:
             return
         rest = parameters[len(spec.value_formals) :]
         if spec.py_class is None:
-            _check_parameters(spec, rest, where, nodes, errors)
+            _check_parameters(spec, rest, where, nodes, errors, skipped=spec.r_side_arguments)
         elif {p.name for p in rest} != set(spec.function_arguments):
             errors.add(
                 nodes.key_position("function_arguments", spec.position),

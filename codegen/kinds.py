@@ -39,6 +39,10 @@ class Kind:
     returns_object: str = ""
     returns_values: str = ""
     returns_either: str = ""
+    # Arguments the runtime function acts on in R, never sent to Keras
+    # (keras3's `zero_indexed` of random_categorical(): R counts from 1). A
+    # spec argument so named reaches the runtime as `.<name>`; `drift` skips it.
+    r_side_arguments: tuple[str, ...] = ()
 
     def runtime(self, has_class: bool, has_function: bool) -> str:
         """The runtime function a wrapper of this kind calls."""
@@ -126,6 +130,27 @@ KINDS: dict[str, Kind] = {
                 "functions) for its `features`, or a feature cross (from\n"
                 "[feature_cross()]) for its `crosses`."
             ),
+        ),
+        # The functions of keras.random (`keras.random.normal`, ...): called with
+        # the spec's arguments alone; `zero_indexed` shifts the indices that
+        # random_categorical() returns to count from 1, as R does.
+        Kind(
+            "random",
+            FORBIDDEN,
+            REQUIRED,
+            (),
+            returns_values=(
+                "A tensor: the random values drawn, as described above. The same `seed`\n"
+                "(a whole number) gives the same values; a [random_seed_generator()]\n"
+                "gives new ones on each call."
+            ),
+            r_side_arguments=("zero_indexed",),
+        ),
+        _built(
+            "seed_generator",
+            "A seed generator (`keras.random.SeedGenerator`), for the `seed` argument\n"
+            "of the `random_*()` functions, such as [random_normal()]: each call\n"
+            "advances its state, so repeated calls draw new values, reproducibly.",
         ),
     )
 }

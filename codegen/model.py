@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from codegen.argtypes import ArgType, Value, parse_type, show_value, type_to_spec
+from codegen.argtypes import ArgType, Flag, Value, parse_type, show_value, type_to_spec
 from codegen.diagnostics import ErrorLog, Position, did_you_mean
 from codegen.fields import Fields, read_text
 from codegen.kinds import FORBIDDEN, KIND_NAMES, KINDS, LAYER_KIND, REQUIRED, Kind
@@ -254,6 +254,11 @@ class ObjectSpec:
     def value_formals(self) -> tuple[str, ...]:
         return self.kind.value_formals if self.py_function is not None else ()
 
+    @property
+    def r_side_arguments(self) -> tuple[str, ...]:
+        """The spec's arguments the runtime acts on in R, never sent to Keras."""
+        return tuple(a.name for a in self.arguments if a.name in self.kind.r_side_arguments)
+
     def to_spec(self) -> dict[str, object]:
         spec: dict[str, object] = {"r_name": self.r_name, "kind": self.kind.name}
         if self.py_class is not None:
@@ -324,6 +329,13 @@ def parse_object_spec(root: YamlNode, kind: Kind, errors: ErrorLog) -> ObjectSpe
                 argument.position,
                 f"argument name '{argument.name}' is taken by the {kind.name}'s value formals "
                 f"{', '.join(value_formals)}",
+            )
+    for argument in arguments:
+        if argument.name in kind.r_side_arguments and argument.type != Flag():
+            errors.add(
+                argument.position,
+                f"argument '{argument.name}' stays in R, where the {kind.name} runtime takes "
+                f"TRUE or FALSE: its type must be flag, got {argument.type.name}",
             )
     if len(errors.errors) > count_before:
         return None

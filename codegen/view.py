@@ -162,7 +162,11 @@ def object_view(spec: ObjectSpec, family: Family, spec_source: str) -> ObjectVie
                 + (", float = TRUE)" if spec.kind.float_values else ")")
                 for name in spec.value_formals
             ),
-            *(f"{argument.name} = {coerced(argument)}" for argument in spec.arguments),
+            *(
+                f"{'.' if argument.name in spec.r_side_arguments else ''}{argument.name} = "
+                + coerced(argument)
+                for argument in spec.arguments
+            ),
         ),
         py_function=r_string(spec.py_function) if has_function else "",
     )

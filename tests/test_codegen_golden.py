@@ -20,7 +20,8 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 # (spec directory, generated file): fixtures covering every type, inputs
 # spread over query/value/key, merged inputs, the table of layer calls, and
 # the three runtime forms of the other kinds (an object; values; either), and
-# a function without value formals (a FeatureSpace static method).
+# a function without value formals (a FeatureSpace static method), and a
+# random function whose R-side argument stays in R.
 CASES = [
     (GOLDEN / "specs", "layer_every_type.R"),
     (GOLDEN / "specs", "layer_spread_inputs.R"),
@@ -30,6 +31,7 @@ CASES = [
     (GOLDEN / "object_specs", "activation_function_only.R"),
     (GOLDEN / "object_specs", "loss_either_form.R"),
     (GOLDEN / "object_specs", "feature_static_method.R"),
+    (GOLDEN / "object_specs", "random_r_side_argument.R"),
 ]
 
 

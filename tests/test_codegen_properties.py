@@ -34,6 +34,7 @@ from codegen.argtypes import (
     NestedIntegers,
     Number,
     Numbers,
+    Seed,
     Shape,
     String,
     Token,
@@ -140,6 +141,8 @@ def values_of(arg_type: ArgType) -> st.SearchStrategy:
             return st.sampled_from(options)
         case Token():
             return single_line | r_ints
+        case Seed():
+            return r_ints
         case String():
             return single_line
         case Shape():

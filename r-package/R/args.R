@@ -532,6 +532,22 @@ arg_choice_or_function <- function(x, arg, choices, nullable = FALSE, call = rla
   abort_arg(arg, paste("one of", expected), x, nullable, call = call)
 }
 
+# A seed of Keras's random functions: a whole number (the same values on
+# every call), or a seed generator from random_seed_generator(), whose state
+# advances on each call.
+arg_seed <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {
+  if (nullable && is.null(x)) {
+    return(NULL)
+  }
+  if (inherits(x, "keras.src.random.seed_generator.SeedGenerator")) {
+    return(x)
+  }
+  if (!is_whole_number(x)) {
+    abort_arg(arg, "a whole number or a seed generator (random_seed_generator())", x, nullable, call = call)
+  }
+  as.integer(x)
+}
+
 # One token of a lookup or hashing layer's input: a string, or a whole number
 # where the inputs are integers.
 arg_token <- function(x, arg, nullable = FALSE, call = rlang::caller_env()) {

@@ -4,7 +4,8 @@
 # (codegen/kinds.py):
 #
 #   new_keras_object()       builds the object: optimizer_adam(), callback_*(), ...
-#   call_keras_function()    computes values: activation_relu(x), metric_huber(y_true, y_pred)
+#   call_keras_function()    computes values: activation_relu(x), metric_huber(y_true, y_pred),
+#                            random_normal(shape)
 #   keras_object_or_values() either, as keras3's losses and metrics do: without
 #                            `y_true` and `y_pred` the object for compile(),
 #                            with them the values computed on them
@@ -24,10 +25,14 @@ new_keras_object <- function(.py_class, ...) {
   with_python_errors(compose_functions()$compose(.py_class, args), frame)
 }
 
-call_keras_function <- function(.py_function, ...) {
+# `.zero_indexed` is keras3's R-side option of random_categorical() (the
+# `r_side_arguments` of its kind): Keras returns indices counting from 0,
+# which become R's, counting from 1, unless it is TRUE.
+call_keras_function <- function(.py_function, ..., .zero_indexed = TRUE) {
   frame <- parent.frame()
   args <- supplied_object_args(.py_function, sys.function(-1L), sys.call(-1L), frame, parent.frame(2L), ...)
-  with_python_errors(compose_functions()$compose(.py_function, args), frame)
+  result <- with_python_errors(compose_functions()$compose(.py_function, args), frame)
+  if (isTRUE(.zero_indexed)) result else keras_module()$ops$add(result, 1L)
 }
 
 # What losses and metrics compute on (`value_formals` of their kinds in codegen/kinds.py).

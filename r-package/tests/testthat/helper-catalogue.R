@@ -34,25 +34,31 @@ catalogue_bad_values <- list(
   arg_number_list = "1",
   arg_strings = 1,
   arg_named_list = list(1),
-  arg_feature_crosses = "a"
+  arg_feature_crosses = "a",
+  arg_seed = 1.5
 )
 
 # The coercer the wrapper applies to each of its arguments, read from the
-# compose_layer() (or, for a FeatureSpace feature, call_keras_function()) call
-# that is its body.
+# compose_layer() (or, for a FeatureSpace feature or a random function,
+# call_keras_function(); for a seed generator, new_keras_object()) call that
+# is its body, by the wrapper's argument (an R-side argument, such as
+# `zero_indexed`, reaches the runtime as `.zero_indexed`).
 wrapper_coercers <- function(fn) {
   body <- body(get(fn, envir = asNamespace("rkeras")))
   call <- body[[length(body)]]
-  stopifnot(as.character(call[[1]]) %in% c("compose_layer", "call_keras_function"))
+  stopifnot(as.character(call[[1]]) %in% c("compose_layer", "call_keras_function", "new_keras_object"))
   coerced <- as.list(call)[-(1:2)]
+  names(coerced) <- sub("^[.]", "", names(coerced))
   vapply(coerced, function(x) as.character(x[[1]]), "")
 }
 
 # Every argument of wrapper `fn` is coerced: a bad value of its type, put in
-# place of each of the valid `args`, is refused with an error naming it.
+# place of each of the valid `args`, is refused with an error naming it. (A
+# layer's `object` or `inputs` is its input, composed with it, not coerced.)
 expect_every_argument_checked <- function(fn, args) {
   coercers <- wrapper_coercers(fn)
-  formal_args <- setdiff(names(formals(getExportedValue("rkeras", fn))), c("object", "inputs", "..."))
+  input <- setdiff(c("object", "inputs"), names(coercers))
+  formal_args <- setdiff(names(formals(getExportedValue("rkeras", fn))), c(input, "..."))
   expect_identical(as.character(names(coercers)), formal_args, info = fn)
   expect_true(all(coercers %in% names(catalogue_bad_values)), info = fn)
   for (arg in names(coercers)) {

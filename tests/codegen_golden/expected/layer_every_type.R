@@ -51,6 +51,7 @@
 #' @param headers A dict.
 #' @param standardize A named behaviour or a function.
 #' @param oov_token A string or a whole number.
+#' @param seed_or_generator A whole number or a seed generator.
 #' @param vocabulary Tokens, or the path of a file of them.
 #' @param crosses Groups of feature names to cross.
 #' @param kernel_initializer An initializer with a string default. A second paragraph follows.
@@ -113,8 +114,9 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
                              how_often = "epoch", how_often_batches = "batch",
                              hook = NULL, boundaries = c(100, 200.5),
                              excluded = c("a", "b"), headers = NULL,
-                             standardize = "lower", oov_token = NULL, vocabulary = NULL,
-                             crosses = NULL, kernel_initializer = "glorot_uniform", ...) {
+                             standardize = "lower", oov_token = NULL,
+                             seed_or_generator = NULL, vocabulary = NULL, crosses = NULL,
+                             kernel_initializer = "glorot_uniform", ...) {
   compose_layer(
     "keras.layers.EveryType",
     units = arg_integer(units, "units", min = 1),
@@ -160,6 +162,7 @@ layer_every_type <- function(object, units, steps = 3L, seed = NULL, rate = 0.25
     headers = arg_named_list(headers, "headers", nullable = TRUE),
     standardize = arg_choice_or_function(standardize, "standardize", c("lower", "strip_punctuation")),
     oov_token = arg_token(oov_token, "oov_token", nullable = TRUE),
+    seed_or_generator = arg_seed(seed_or_generator, "seed_or_generator", nullable = TRUE),
     vocabulary = arg_vocabulary(vocabulary, "vocabulary", nullable = TRUE),
     crosses = arg_feature_crosses(crosses, "crosses", nullable = TRUE),
     kernel_initializer = arg_initializer(kernel_initializer, "kernel_initializer")
