@@ -197,7 +197,9 @@ test_that("every activation is a layer's activation, by Keras's name, and trains
     layer <- layer_dense(units = 2, activation = case$fn)
     expect_identical(layer$get_config()$activation, keras_name(case$name))
   }
-  set.seed(11)
+  # Seeded in R and in Keras: with unlucky initial weights a branch (soft_shrink)
+  # could see only inputs its activation maps to a zero gradient.
+  set_random_seed(11)
   x <- matrix(runif(48, -1, 1), ncol = 3)
   y <- rowSums(x)
   # One model with a branch per activation (one fit, one trace), each a
