@@ -36,6 +36,8 @@
 #' seed_gen <- random_seed_generator(seed = 42)
 #' values <- random_normal(shape = c(2, 3), seed = seed_gen)
 #' new_values <- random_normal(shape = c(2, 3), seed = seed_gen)
+#' # Each draw advances the generator: the two differ.
+#' identical(as.array(values), as.array(new_values))
 random_seed_generator <- function(seed = NULL, name = NULL, ...) {
   new_keras_object(
     "keras.random.SeedGenerator",
